@@ -1,0 +1,141 @@
+"""Chunking: sections into focused passages that never cross a section or answer boundary.
+
+One paragraph (or one list with its lead-in) is the natural passage. Blocks shorter than
+`min_words` join their neighbours in the same section; blocks longer than `max_words` are cut
+at sentence boundaries into pieces of even length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+
+from backqa.documents import Document, Passage, Section
+
+ABBREVIATIONS = frozenset("e.g i.e etc vs dr mr mrs ms st no fig approx inc ltd jr sr prof "
+                          "u.s a.m p.m".split())
+SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a block into sentences (and list lines), keeping abbreviations together."""
+    sentences: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for match in SENTENCE_END.finditer(line):
+            candidate = line[start : match.start()].rstrip()
+            last_word = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
+            if last_word in ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            sentences.append(line[start : match.end()].strip())
+            start = match.end()
+        tail = line[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+class Chunker:
+    """Cuts a document's sections into passages of about `min_words` to `max_words` words."""
+
+    def __init__(self, min_words: int = 40, max_words: int = 180) -> None:
+        if min_words >= max_words:
+            raise ValueError("min_words must be smaller than max_words")
+        self.min_words = min_words
+        self.max_words = max_words
+
+    def run(self, document: Document) -> list[Passage]:
+        passages: list[Passage] = []
+        seen_ids: set[str] = set()
+        for section_ordinal, section in enumerate(document.sections):
+            for text in self.chunk_section(section):
+                passage_id = _passage_id(document.source.id, section, text, seen_ids)
+                passages.append(Passage(
+                    id=passage_id,
+                    source_id=document.source.id,
+                    ordinal=len(passages),
+                    section_ordinal=section_ordinal,
+                    text=text,
+                    embed_text=self._embed_text(document, section, text),
+                    kind=section.kind,
+                    heading_path=list(section.heading_path),
+                    answer_number=section.answer_number,
+                    part_title=section.part_title,
+                ))
+        return passages
+
+    def chunk_section(self, section: Section) -> list[str]:
+        """The passage texts of one section, in order."""
+        pieces: list[str] = []
+        for block in section.blocks:
+            pieces.extend(self._split_long(block))
+        return self._merge_short(pieces)
+
+    def _split_long(self, block: str) -> list[str]:
+        words = word_count(block)
+        if words <= self.max_words:
+            return [block]
+        sentences = split_sentences(block)
+        target = words / math.ceil(words / self.max_words)
+        pieces: list[list[str]] = [[]]
+        size = 0
+        for sentence in sentences:
+            n = word_count(sentence)
+            if pieces[-1] and (size + n > self.max_words or size >= target):
+                pieces.append([])
+                size = 0
+            pieces[-1].append(sentence)
+            size += n
+        out = [self._join(piece, block) for piece in pieces if piece]
+        # A single sentence longer than max_words is cut at word boundaries as a last resort.
+        return [part for piece in out for part in self._hard_split(piece)]
+
+    def _hard_split(self, text: str) -> list[str]:
+        words = text.split(" ")
+        if len(words) <= self.max_words * 1.5:
+            return [text]
+        size = math.ceil(len(words) / math.ceil(len(words) / self.max_words))
+        return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
+
+    @staticmethod
+    def _join(sentences: list[str], block: str) -> str:
+        """Join sentences back with the separator they had in the block (space or newline)."""
+        text = sentences[0]
+        for sentence in sentences[1:]:
+            sep = "\n" if (text + "\n" + sentence) in block else " "
+            text = text + sep + sentence
+        return text
+
+    def _merge_short(self, pieces: list[str]) -> list[str]:
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and (word_count(merged[-1]) < self.min_words or
+                           word_count(piece) < self.min_words) and \
+                    word_count(merged[-1]) + word_count(piece) <= self.max_words:
+                merged[-1] = merged[-1] + "\n" + piece
+            else:
+                merged.append(piece)
+        return merged
+
+    @staticmethod
+    def _embed_text(document: Document, section: Section, text: str) -> str:
+        context = [document.title, *[h for h in section.heading_path if h != document.title]]
+        return "\n".join([" > ".join(context), text])
+
+
+def _passage_id(source_id: str, section: Section, text: str, seen: set[str]) -> str:
+    """Stable while the passage's source, place and text are unchanged."""
+    key = "\x1f".join([source_id, " > ".join(section.heading_path), str(section.answer_number),
+                       section.kind, text])
+    base = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    passage_id, n = base, 1
+    while passage_id in seen:
+        n += 1
+        passage_id = f"{base}-{n}"
+    seen.add(passage_id)
+    return passage_id

@@ -1,0 +1,92 @@
+"""Near-duplicate detection: passages that say the same thing in nearly the same words.
+
+Two passages are near-duplicates when their embeddings are very close *and* they share much of
+their wording (word-shingle overlap), so two different points on one topic stay apart.
+Groups are the connected components of that relation.
+"""
+
+from __future__ import annotations
+
+import re
+
+import faiss
+import numpy as np
+
+WORD = re.compile(r"\w+")
+
+
+def shingles(text: str, size: int = 2) -> set[tuple[str, ...]]:
+    words = WORD.findall(text.lower())
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    """Share of the smaller passage's shingles found in the other (containment)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+class NearDuplicateGrouper:
+    """Assigns a group id to passages with near-duplicates; unique passages get None."""
+
+    def __init__(self, min_cosine: float = 0.88, min_overlap: float = 0.25,
+                 neighbours: int = 16) -> None:
+        self.min_cosine = min_cosine
+        self.min_overlap = min_overlap
+        self.neighbours = neighbours
+
+    def run(self, texts: list[str], vectors: np.ndarray) -> list[int | None]:
+        n = len(texts)
+        if n < 2:
+            return [None] * n
+        parent = list(range(n))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, j in self.pairs(texts, vectors):
+            root_i, root_j = find(i), find(j)
+            if root_i != root_j:
+                parent[max(root_i, root_j)] = min(root_i, root_j)
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            members.setdefault(find(i), []).append(i)
+        groups: list[int | None] = [None] * n
+        for root, rows in members.items():
+            if len(rows) > 1:
+                for row in rows:
+                    groups[row] = root
+        return groups
+
+    def pairs(self, texts: list[str], vectors: np.ndarray) -> list[tuple[int, int]]:
+        """Index pairs (i < j) judged near-duplicates."""
+        n = len(texts)
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        k = min(self.neighbours, n)
+        sims, ids = index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)
+        cache: dict[int, set[tuple[str, ...]]] = {}
+
+        def shingled(i: int) -> set[tuple[str, ...]]:
+            if i not in cache:
+                cache[i] = shingles(texts[i])
+            return cache[i]
+
+        found: set[tuple[int, int]] = set()
+        for i in range(n):
+            for sim, j in zip(sims[i], ids[i], strict=True):
+                if j < 0 or j == i or sim < self.min_cosine:
+                    continue
+                pair = (min(i, int(j)), max(i, int(j)))
+                if pair in found:
+                    continue
+                exact = texts[i].strip() == texts[int(j)].strip()
+                if exact or overlap(shingled(i), shingled(int(j))) >= self.min_overlap:
+                    found.add(pair)
+        return sorted(found)

@@ -1,0 +1,57 @@
+"""Highlighting: the sentence of a passage that best answers the question, with offsets."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backqa.lexical import tokenize
+
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    text: str
+    start: int
+    end: int
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or list line in the text, trimmed of spaces."""
+    spans: list[tuple[int, int]] = []
+    for match in SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start >= 3:
+            spans.append((start, end))
+    return spans
+
+
+class Highlighter:
+    """Picks the sentence sharing the most (rare) question terms; None when none share any."""
+
+    def __init__(self, idf: Callable[[str], float] | None = None) -> None:
+        self.idf = idf or (lambda term: 1.0)
+
+    def run(self, query: str, text: str) -> Highlight | None:
+        terms = set(tokenize(query))
+        if not terms:
+            return None
+        best: tuple[float, int, int] | None = None
+        for start, end in sentence_spans(text):
+            words = set(tokenize(text[start:end]))
+            score = sum(self.idf(t) for t in terms & words)
+            if score <= 0:
+                continue
+            score /= math.log(2 + len(words))  # prefer the focused sentence to the long one
+            if best is None or score > best[0]:
+                best = (score, start, end)
+        if best is None:
+            return None
+        return Highlight(text[best[1] : best[2]], best[1], best[2])

@@ -1,0 +1,107 @@
+"""A loaded, read-only index version: manifest, vectors, BM25 and the passage store."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+
+from backqa.ingest import LEXICAL_DIR
+from backqa.lexical import LexicalIndex
+from backqa.store import STORE_FILE, StoreReader
+from backqa.vector_index import VECTORS_FILE, load_vector_index
+from backqa.versions import IndexDirectory, read_manifest
+
+VERIFY_MAX_BYTES = 256 * 1024 * 1024  # larger files are checked by size only, to load fast
+
+
+class IndexLoadError(RuntimeError):
+    """An index version cannot be loaded; the message names the file and what is wrong."""
+
+
+class NoIndexError(IndexLoadError):
+    """Nothing has been published in this index folder yet."""
+
+
+@dataclass
+class LoadedIndex:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    vectors: faiss.Index
+    lexical: LexicalIndex
+    store: StoreReader
+
+    @property
+    def passage_count(self) -> int:
+        return int(self.manifest["counts"]["passages"])
+
+    @property
+    def model_key(self) -> str:
+        return str(self.manifest["model"]["key"])
+
+    @classmethod
+    def load(cls, version_dir: Path, verify: bool = True) -> LoadedIndex:
+        """Load one version folder, checking every file against the manifest."""
+        try:
+            manifest = read_manifest(version_dir)
+        except ValueError as exc:
+            raise IndexLoadError(str(exc)) from exc
+        try:
+            files = dict(manifest["files"])
+            counts = dict(manifest["counts"])
+            str(manifest["model"]["key"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise IndexLoadError(f"{version_dir / 'manifest.json'}: missing field {exc}") from exc
+        if verify:
+            _verify_files(version_dir, files)
+        try:
+            vectors = load_vector_index(version_dir / VECTORS_FILE)
+            lexical = LexicalIndex.load(version_dir / LEXICAL_DIR)
+        except (ValueError, OSError) as exc:
+            raise IndexLoadError(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - bm25s raises assorted errors on bad files
+            raise IndexLoadError(f"{version_dir / LEXICAL_DIR}: unreadable ({exc})") from exc
+        try:
+            store = StoreReader(version_dir / STORE_FILE)
+        except Exception as exc:  # noqa: BLE001 - sqlite3 errors vary
+            raise IndexLoadError(f"{version_dir / STORE_FILE}: not a readable SQLite store "
+                                 f"({exc})") from exc
+        expected = int(counts["passages"])
+        if vectors.ntotal != expected or store.count() != expected:
+            raise IndexLoadError(f"{version_dir}: counts disagree (manifest {expected}, "
+                                 f"vectors {vectors.ntotal}, store {store.count()})")
+        if vectors.d != int(manifest["dimensions"]):
+            raise IndexLoadError(f"{version_dir / VECTORS_FILE}: {vectors.d} dimensions, "
+                                 f"manifest says {manifest['dimensions']}")
+        return cls(str(manifest.get("version", version_dir.name)), version_dir, manifest,
+                   vectors, lexical, store)
+
+
+def load_current(index_dir: Path, verify: bool = True) -> LoadedIndex:
+    """Load the live version of an index folder."""
+    directory = IndexDirectory(index_dir)
+    current = directory.current()
+    if current is None:
+        raise NoIndexError(f"no index in {index_dir}: run `backqa ingest` first")
+    return LoadedIndex.load(current, verify=verify)
+
+
+def _verify_files(folder: Path, files: dict[str, Any]) -> None:
+    for name, info in files.items():
+        path = folder / name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise IndexLoadError(f"{path}: missing ({exc.strerror})") from exc
+        if size != int(info["bytes"]):
+            raise IndexLoadError(f"{path}: {size} bytes, the manifest says {info['bytes']} "
+                                 f"(truncated or replaced)")
+        if size <= VERIFY_MAX_BYTES:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != info["sha256"]:
+                raise IndexLoadError(f"{path}: content does not match the manifest checksum "
+                                     f"(corrupted)")

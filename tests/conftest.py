@@ -1,0 +1,82 @@
+"""Shared fixtures: a fast deterministic encoder for pipeline tests, and the shipped library
+indexed once per session with the real model for end-to-end checks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backqa.encoder import ModelIdentity
+
+PROJECT = Path(__file__).resolve().parents[1]
+LIBRARY = PROJECT / "ingest"
+SHARED = PROJECT.parent / "shared"
+
+
+class FakeEncoder:
+    """Bag-of-words hashing into 384 dimensions: deterministic, fast, and similar texts get
+    similar vectors. Counts what it embeds so tests can check incremental ingest."""
+
+    identity = ModelIdentity(name="test/hashing", package="tests", weights_sha256="0" * 64,
+                             dimensions=384, max_seq_length=256)
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: bool = False) -> np.ndarray:
+        self.calls.extend(texts)
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+                out[i, int.from_bytes(digest, "little") % 384] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    from backqa.encoder import TorchEncoder
+
+    return TorchEncoder()
+
+
+@pytest.fixture(scope="session")
+def shipped_index_dir(tmp_path_factory: pytest.TempPathFactory, real_encoder) -> Path:
+    """The shipped library (ingest/) indexed with the real model, once per test session."""
+    from backqa.ingest import IngestPipeline
+
+    index_dir = tmp_path_factory.mktemp("shipped") / "index"
+    summary = IngestPipeline(index_dir, PROJECT, encoder_factory=lambda: real_encoder,
+                             progress=False).run([LIBRARY])
+    assert summary.version is not None and not summary.problems
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def shipped_searcher(shipped_index_dir: Path, real_encoder):
+    from backqa.index import load_current
+    from backqa.search import Searcher
+
+    return Searcher(load_current(shipped_index_dir), real_encoder)
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped library."""
+    target = tmp_path / "ingest"
+    shutil.copytree(LIBRARY, target)
+    return target
