@@ -13,8 +13,10 @@ import re
 
 from backqa.documents import Document, Passage, Section
 
-ABBREVIATIONS = frozenset("e.g i.e etc vs dr mr mrs ms st no fig approx inc ltd jr sr prof "
-                          "u.s a.m p.m".split())
+ABBREVIATIONS = frozenset([
+    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "no", "fig", "approx", "inc",
+    "ltd", "jr", "sr", "prof", "u.s", "a.m", "p.m"
+])
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 

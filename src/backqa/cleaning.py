@@ -16,12 +16,15 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 # Words that only ever appear on buttons, counters and widgets. A line made of nothing else
 # (and numbers) is chrome: "close", "0 LIKES UnLike", "Share Tweet Pin", "Report".
-UI_WORDS = frozenset("""
-close menu search share shares tweet pin pinterest facebook twitter linkedin whatsapp email print
-report reply replies like likes unlike follow unfollow subscribe save saved bookmark flag copy
-link tags tag skip content back top home next previous prev loading advertisement sponsored
-ad ads comment comments view views upvote downvote vote votes helpful unhelpful x ×
-""".split())
+UI_WORDS = frozenset([
+    "close", "menu", "search", "share", "shares", "tweet", "pin", "pinterest", "facebook",
+    "twitter", "linkedin", "whatsapp", "email", "print", "report", "reply", "replies",
+    "like", "likes", "unlike", "follow", "unfollow", "subscribe", "save", "saved",
+    "bookmark", "flag", "copy", "link", "tags", "tag", "skip", "content", "back", "top",
+    "home", "next", "previous", "prev", "loading", "advertisement", "sponsored", "ad",
+    "ads", "comment", "comments", "view", "views", "upvote", "downvote", "vote", "votes",
+    "helpful", "unhelpful", "x", "×"
+])
 
 RESIDUE_LINE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^\d+\s*(min|mins|minute|minutes)\s+read\b.*$",  # "3 min read 16-04-2025"
@@ -39,7 +42,8 @@ RESIDUE_LINE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"subscribe( now| to our newsletter)?|join (us|now|the community)\b.*|"
     r"share your knowledge\b.*|unanswered questions)$",
     r"^(leave a (comment|reply)|post a comment|add a comment|comments?( \(\d+\))?|"
-    r"related (posts?|articles|stories)|you (may|might) also like|more (posts|articles) like this)$",
+    r"related (posts?|articles|stories)|you (may|might) also like|"
+    r"more (posts|articles) like this)$",
     r"^tags?\s*:.*$",
     r"^(accept( all)?( cookies)?|we use cookies\b.*|cookie (settings|policy|preferences))$",
 )]
@@ -140,6 +144,10 @@ CONTAINERS = {"div", "section", "article", "main", "body", "ul", "ol", "dl", "ta
               "thead", "tr", "details", "figure", "center", "html", "li"}
 
 
+LINE_BREAK = "\u2029"  # stands for <br> until block text is assembled
+SITE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014-]{1,60}$")
+
+
 class HtmlError(ValueError):
     """The page has no readable main content."""
 
@@ -153,6 +161,8 @@ class HtmlCleaner:
         title = self._title(soup)
         for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
             comment.extract()
+        for br in soup.find_all("br"):
+            br.replace_with(LINE_BREAK)
         for tag in soup.find_all(DROP_TAGS):
             tag.decompose()
         for tag in soup.find_all(self._looks_like_chrome):
@@ -169,13 +179,17 @@ class HtmlCleaner:
 
     @staticmethod
     def _title(soup: BeautifulSoup) -> str | None:
-        for candidate in (soup.find("meta", property="og:title"), soup.find("title"),
-                          soup.find("h1")):
+        """The article's own heading first; the page title (less its site name) last."""
+        for candidate in (soup.find("h1"), soup.find("meta", property="og:title"),
+                          soup.find("title")):
             if isinstance(candidate, Tag):
                 value = candidate.get("content") if candidate.name == "meta" else \
-                    candidate.get_text(" ")
+                    candidate.get_text("")
                 if isinstance(value, str) and normalize_inline(value):
-                    return normalize_inline(normalize_unicode(value))
+                    title = normalize_inline(normalize_unicode(value))
+                    if candidate.name == "title":
+                        title = SITE_SUFFIX.sub("", title) or title
+                    return title
         return None
 
     @staticmethod
@@ -205,7 +219,7 @@ class HtmlCleaner:
         inline: list[str] = []
 
         def flush() -> None:
-            text = normalize_inline(" ".join(inline))
+            text = _block_text("".join(inline))
             if text:
                 lines.append(text)
             inline.clear()
@@ -217,7 +231,7 @@ class HtmlCleaner:
                 continue
             elif child.name in HEADINGS:
                 flush()
-                text = normalize_inline(child.get_text(" "))
+                text = normalize_inline(child.get_text(""))
                 if text:
                     lines.append("#" * HEADINGS[child.name] + " " + text)
             elif child.name == "li":
@@ -225,16 +239,14 @@ class HtmlCleaner:
                 self._emit_list_item(child, node, lines)
             elif child.name in TEXT_BLOCKS:
                 flush()
-                text = normalize_inline(child.get_text(" "))
+                text = _block_text(child.get_text(""))
                 if text:
                     lines.append(text)
             elif child.name in CONTAINERS:
                 flush()
                 self._emit(child, lines)
-            elif child.name == "br":
-                flush()
             else:  # inline markup: a, span, em, strong, ...
-                inline.append(child.get_text(" "))
+                inline.append(child.get_text(""))
         flush()
 
     def _emit_list_item(self, item: Tag, parent: Tag, lines: list[str]) -> None:
@@ -244,7 +256,7 @@ class HtmlCleaner:
             position = 1 + sum(1 for sib in item.find_previous_siblings("li"))
             marker = f"{position}. "
         if nested is None:
-            text = normalize_inline(item.get_text(" "))
+            text = normalize_inline(item.get_text(""))
             if text:
                 lines.append(marker + text)
             return
@@ -253,3 +265,8 @@ class HtmlCleaner:
         if sub:
             lines.append(marker + sub[0])
             lines.extend(sub[1:])
+
+
+def _block_text(text: str) -> str:
+    """Whitespace collapsed; only the line breaks of <br> are kept."""
+    return "\n".join(filter(None, (normalize_inline(line) for line in text.split(LINE_BREAK))))

@@ -53,7 +53,7 @@ def _encoder_factory() -> Callable[[], object]:
     return lambda: load_encoder(backend)
 
 
-def _load_searcher(args: argparse.Namespace):  # noqa: ANN202 - Searcher, imported lazily
+def _load_searcher(args: argparse.Namespace):
     from backqa.encoder import load_encoder
     from backqa.index import load_current
     from backqa.search import Searcher
@@ -86,7 +86,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def render_response(response) -> str:  # noqa: ANN001 - SearchResponse
+def render_response(response) -> str:
     """A search response as readable terminal text, wrapped to the terminal's width."""
     width = min(100, shutil.get_terminal_size((100, 24)).columns)
     lines = [f"Q: {response.query}"]

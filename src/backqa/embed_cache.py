@@ -52,7 +52,7 @@ class EmbeddingCache:
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model_key = ? "  # noqa: S608
+                f"SELECT text_hash, vector FROM embeddings WHERE model_key = ? "
                 f"AND text_hash IN ({marks})", [self.model_key, *chunk])
             for text_hash, blob in rows:
                 vector = np.frombuffer(blob, dtype=np.float32)

@@ -63,11 +63,11 @@ class LoadedIndex:
             lexical = LexicalIndex.load(version_dir / LEXICAL_DIR)
         except (ValueError, OSError) as exc:
             raise IndexLoadError(str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - bm25s raises assorted errors on bad files
+        except Exception as exc:
             raise IndexLoadError(f"{version_dir / LEXICAL_DIR}: unreadable ({exc})") from exc
         try:
             store = StoreReader(version_dir / STORE_FILE)
-        except Exception as exc:  # noqa: BLE001 - sqlite3 errors vary
+        except Exception as exc:
             raise IndexLoadError(f"{version_dir / STORE_FILE}: not a readable SQLite store "
                                  f"({exc})") from exc
         expected = int(counts["passages"])

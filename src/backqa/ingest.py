@@ -93,9 +93,7 @@ class DocumentBuilder:
             markdown = True
             source_title = source_title or page_title
         lines = self.text.run(text)
-        if source_title != source.title:
-            source = RawSource(**{**source.__dict__, "title": source_title})
-        return self.structure.run(source, lines, markdown=markdown)
+        return self.structure.run(source, lines, markdown=markdown, title=source_title)
 
 
 class IngestPipeline:
@@ -302,7 +300,7 @@ class IngestPipeline:
                 for source in StoreReader(live / STORE_FILE).sources():
                     if source.id in summary.unchanged:
                         stamps[source.id] = source.ingested_at
-            except Exception:  # noqa: BLE001 - a damaged live store only loses the old stamps
+            except Exception:
                 pass
         return stamps
 

@@ -137,7 +137,7 @@ class StoreReader:
             return {}
         marks = ",".join("?" * len(rows))
         cursor = self._conn().execute(
-            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE row IN ({marks})",  # noqa: S608
+            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE row IN ({marks})",
             [int(r) for r in rows])
         return {r[0]: _passage(r) for r in cursor}
 
@@ -172,7 +172,7 @@ class StoreReader:
             return {}
         marks = ",".join("?" * len(ids))
         cursor = self._conn().execute(
-            f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id IN ({marks})", ids)  # noqa: S608
+            f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id IN ({marks})", ids)
         return {r[0]: StoredSource(*r) for r in cursor}
 
     def source_text(self, source_id: str) -> str | None:

@@ -19,8 +19,11 @@ BULLET = re.compile(r"^([-*+•·‣▪◦●■□➢✓✔]|\d{1,3}[.)])\s+\S"
 NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(\S.*)$")
 QUESTION_LABEL = re.compile(r"^(question|q)\s*:\s*(.*)$", re.IGNORECASE)
 ANSWER_COUNT = re.compile(r"^\s*(\d{1,4})\s+answers?\s*$", re.IGNORECASE | re.MULTILINE)
-MINOR_WORDS = frozenset("a an and as at but by for from if in into nor of on or per so the to "
-                        "up via vs with is are be your you our my do does".split())
+MINOR_WORDS = frozenset([
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "if", "in", "into", "nor",
+    "of", "on", "or", "per", "so", "the", "to", "up", "via", "vs", "with", "is", "are",
+    "be", "your", "you", "our", "my", "do", "does"
+])
 
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 100
@@ -71,13 +74,18 @@ def same_text(a: str, b: str) -> bool:
 class StructureDetector:
     """Turns a source and its cleaned lines into a `Document` with sections."""
 
-    def run(self, source: RawSource, lines: list[str], markdown: bool = False) -> Document:
-        raw_title = source.title
+    def run(self, source: RawSource, lines: list[str], markdown: bool = False,
+            title: str | None = None) -> Document:
+        """Structure `lines` of `source`; `title` (else the source's) overrides detection."""
         lines = list(lines)
-        title = raw_title or self._title_from_lines(lines, markdown) or _title_from_id(source.id)
-        lines = self._drop_title_repeats(lines, title)
         kind: SourceKind = source.kind or ("forum-thread" if self._looks_like_forum(lines)
                                            else "article")
+        if kind == "forum-thread":
+            lines = self._strip_question_label(lines)
+        title = title or source.title or self._title_from_lines(lines, markdown) or \
+            _title_from_id(source.id)
+        if kind == "article":  # a thread's title is its question: keep it in the question
+            lines = self._drop_title_repeats(lines, title)
         if kind == "forum-thread":
             sections = self._forum_sections(lines, source.text, markdown)
         else:
@@ -97,7 +105,8 @@ class StructureDetector:
             if match:
                 return normalize_inline(match.group(2))
             words = text.split()
-            if len(words) <= MAX_HEADING_WORDS and text[-1] not in ".,;!" and not BULLET.match(text):
+            short = len(words) <= MAX_HEADING_WORDS
+            if short and text[-1] not in ".,;!" and not BULLET.match(text):
                 return text
             return None
         return None
@@ -217,7 +226,7 @@ class StructureDetector:
                 parts.append([])
             else:
                 parts[-1].append(item)
-        if len(parts) < 3:
+        if len(parts) < 2:
             return False
         return all(len(part) >= PART_MIN_PARAGRAPHS
                    and sum(len(b.text.split()) for b in part) >= PART_MIN_WORDS for part in parts)

@@ -89,7 +89,8 @@ class IndexDirectory:
                                   f"try again when it has finished") from None
             handle.seek(0)
             handle.truncate()
-            handle.write(f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}")
+            since = datetime.now(UTC).isoformat(timespec="seconds")
+            handle.write(f"pid {os.getpid()}, since {since}")
             handle.flush()
             yield
         finally:

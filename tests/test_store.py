@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from backqa.chunking import Chunker
+from backqa.documents import Document, RawSource, Section
+from backqa.store import StoreReader, write_store
+
+
+def test_write_and_read_back(tmp_path: Path) -> None:
+    source = RawSource("thread", "ingest/t.txt", "raw", "text", title="T", kind="forum-thread")
+    document = Document(source, "T", "forum-thread", [
+        Section([], ["What helps a sore back?"], kind="forum-question"),
+        Section(["Stretching"], ["Stretch daily.", "Rest too."], kind="forum-answer",
+                answer_number=2)])
+    passages = Chunker().run(document)
+    passages[0].group_id = passages[1].group_id = 0
+    write_store(tmp_path / "s.sqlite", [document], passages, {"thread": "2025-01-01T00:00:00"})
+    store = StoreReader(tmp_path / "s.sqlite")
+    assert store.count() == 2
+    by_row = store.passages_by_rows([1, 0])
+    assert by_row[1].answer_number == 2 and by_row[1].section == "Stretching"
+    assert by_row[1].heading_path == ["Stretching"] and by_row[0].group_size == 2
+    assert store.passage(passages[1].id) == by_row[1]
+    assert [p.row for p in store.passages_of_source("thread")] == [0, 1]
+    assert [p.row for p in store.group_members(0)] == [0, 1]
+    [src] = store.sources()
+    assert (src.title, src.kind, src.passage_count, src.path) == ("T", "forum-thread", 2,
+                                                                  "ingest/t.txt")
+    assert store.source("thread") == src and store.source("nope") is None
+    assert "Answer 2: Stretching" in (store.source_text("thread") or "")
+    assert [s["answer_number"] for s in store.sections_of_source("thread")] == [None, 2]
