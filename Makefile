@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) torch==2.13.0
 	$(PIP) -e .
+	@# ONNX export of the bundled model (cached in the venv; ~10 s once). On failure searches
+	@# still work: the encoder falls back to PyTorch and retries the export on first use.
+	-$(BACKQA) export-onnx
 	touch $@
 
 install-test: $(TEST_STAMP) chromium
@@ -32,9 +35,7 @@ index: install
 	@test -e index/current || $(BACKQA) ingest
 
 run: install index
-	$(BACKQA) search "why does my back hurt after hills" -k 3
-	@echo
-	@echo 'Ask your own: $(BACKQA) search "your question"   (add --json for JSON)'
+	$(BACKQA) serve
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests

@@ -33,3 +33,21 @@ def test_invalid_values_name_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKQA_PORT", "70000")
     with pytest.raises(ValidationError, match="port"):
         Settings()
+
+
+def test_service_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("BACKQA_CORS_ORIGINS", "http://a.test, http://b.test,")
+    monkeypatch.setenv("BACKQA_LOG_QUERIES", "false")
+    monkeypatch.setenv("BACKQA_WEB_DIR", str(tmp_path))
+    monkeypatch.setenv("BACKQA_SEARCH_THREADS", "2")
+    monkeypatch.setenv("BACKQA_EMBED_BATCH", "8")
+    settings = Settings()
+    assert settings.cors_origins == ["http://a.test", "http://b.test"]
+    assert settings.log_queries is False and settings.web_path == tmp_path.resolve()
+    assert (settings.search_threads, settings.embed_batch) == (2, 8)
+    monkeypatch.setenv("BACKQA_CORS_ORIGINS", '["http://c.test"]')
+    assert Settings().cors_origins == ["http://c.test"]
+    monkeypatch.setenv("BACKQA_EMBED_BATCH", "0")
+    with pytest.raises(ValidationError, match="embed_batch"):
+        Settings()

@@ -5,12 +5,13 @@ Every setting has a default that works with no configuration from a checkout of 
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def project_root() -> Path:
@@ -33,12 +34,32 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     admin_token: SecretStr | None = Field(None, description="Bearer token for admin routes")
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser "
+        "(comma-separated); none by default: the page is served from the same origin")
     log_queries: bool = Field(True, description="Include the query text in request logs")
     encoder: Literal["auto", "torch", "onnx"] = "auto"
     reload_interval: float = Field(1.0, gt=0, description="Seconds between index-version checks")
+    web_dir: Path | None = Field(None, description="The static page served at / (default web/)")
+    search_threads: int = Field(4, ge=1, le=256, description="Threads ranking searches")
+    embed_batch: int = Field(32, ge=1, le=512,
+                             description="Most questions embedded together in one batch")
     min_words: int = Field(40, ge=1)
     max_words: int = Field(180, ge=10)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Comma-separated (`http://a,http://b`) or a JSON list."""
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @property
+    def web_path(self) -> Path:
+        return (self.web_dir or self.root / "web").resolve()
 
     @property
     def ingest_path(self) -> Path:
