@@ -64,6 +64,19 @@ class NearDuplicateGrouper:
                     groups[row] = root
         return groups
 
+    def related(self, text_a: str, text_b: str, cosine: float) -> bool:
+        """Whether two passages are near-duplicates (the test `run` groups by)."""
+        if cosine < self.min_cosine:
+            return False
+        return text_a.strip() == text_b.strip() or \
+            overlap(shingles(text_a), shingles(text_b)) >= self.min_overlap
+
+    def count_pairs(self, texts: list[str], vectors: np.ndarray) -> int:
+        """How many of all the pairs among these passages are near-duplicates."""
+        sims = np.asarray(vectors, dtype=np.float32) @ np.asarray(vectors, dtype=np.float32).T
+        return sum(1 for i in range(len(texts)) for j in range(i + 1, len(texts))
+                   if self.related(texts[i], texts[j], float(sims[i, j])))
+
     def pairs(self, texts: list[str], vectors: np.ndarray) -> list[tuple[int, int]]:
         """Index pairs (i < j) judged near-duplicates."""
         n = len(texts)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from backqa.lexical import tokenize
 
+MIN_WORDS = 6
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)", re.MULTILINE)
 
 
@@ -49,7 +50,8 @@ class Highlighter:
             score = sum(self.idf(t) for t in terms & words)
             if score <= 0:
                 continue
-            score /= math.log(2 + len(words))  # prefer the focused sentence to the long one
+            # prefer the focused sentence to the long one, but not a two-word exclamation
+            score /= math.log(2 + max(len(words), MIN_WORDS))
             if best is None or score > best[0]:
                 best = (score, start, end)
         if best is None:

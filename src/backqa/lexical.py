@@ -31,6 +31,8 @@ def _stopwords() -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so 'Sciática' and 'sciatica' meet."""
+    if text.isascii():  # nothing to strip; the per-character loop below is the slow part
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -86,10 +88,131 @@ class LexicalIndex:
     def top(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the k best-scoring passages with a score above zero."""
         scores = self.scores(query)
-        k = min(k, scores.shape[0])
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        rows = np.argpartition(-scores, k - 1)[:k]
-        rows = rows[np.argsort(-scores[rows], kind="stable")]
-        keep = scores[rows] > 0
-        return rows[keep].astype(np.int64), scores[rows][keep]
+        rows = top_rows(scores, k)
+        rows = rows[np.lexsort((rows, -scores[rows]))]
+        return rows, scores[rows]
+
+    def best_coverage(self, query: str) -> float:
+        """The largest idf-weighted share of the query's terms that one passage contains.
+
+        Terms the index has never seen weigh as much as the rarest possible term, so a question
+        about something the library never mentions scores near 0 and one whose every term
+        meets in a passage scores 1."""
+        terms = list(dict.fromkeys(tokenize(query)))
+        if not terms:
+            return 0.0
+        n_docs = int(self.retriever.scores["num_docs"])
+        unseen = math.log(1 + (n_docs + 0.5) / 0.5)
+        indptr = self.retriever.scores["indptr"]
+        indices = self.retriever.scores["indices"]
+        total = 0.0
+        postings: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for term in terms:
+            column = self.vocab.get(term)
+            if column is None:
+                total += unseen
+                continue
+            weight = self.idf(term)
+            total += weight
+            docs = indices[indptr[column] : indptr[column + 1]]
+            postings.append(docs)
+            weights.append(np.full(docs.shape[0], weight, dtype=np.float64))
+        if not postings or total <= 0:
+            return 0.0
+        # A passage appears at most once per term's postings, so summing weights by row id
+        # (bincount, linear) gives its covered weight; no sort, which cost 13 ms at 100k rows.
+        per_doc = np.bincount(np.concatenate(postings), weights=np.concatenate(weights))
+        return float(per_doc.max() / total)
+
+
+@lru_cache(maxsize=1)
+def _english() -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+
+
+class SpellingCorrector:
+    """Fixes misspelt words of a question towards words the library uses.
+
+    A word is left alone when the library knows its stem, it is an English word (so a question
+    about something the library does not cover keeps its words), or it has capitals inside (an
+    acronym or a name) or digits; otherwise it becomes the English word one edit away whose
+    stem the library uses most. Needs no text scan: it
+    reads only the BM25 vocabulary, and loads the English word list on the first unknown word.
+    """
+
+    def __init__(self, index: LexicalIndex) -> None:
+        self.index = index
+
+    def run(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The corrected text and the (word, replacement) pairs applied."""
+        fixes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if any(ch.isupper() for ch in word[1:]):  # an acronym or a name (DUSP, McKenzie)
+                return word
+            better = self.correct(word)
+            if better is None:
+                return word
+            fixes.append((word, better))
+            return better
+
+        corrected = WORD.sub(fix, text)
+        return corrected, fixes
+
+    def correct(self, word: str) -> str | None:
+        folded = fold(word)
+        if self._known(folded):
+            return None
+        english = _english()
+        if folded in english:  # type: ignore[operator]
+            return None
+        best: tuple[int, str] | None = None
+        indptr = self.index.retriever.scores["indptr"]
+        for candidate in english.candidates(folded) or ():  # type: ignore[attr-defined]
+            column = self.index.vocab.get(_stemmer().stemWord(candidate))
+            if column is not None:
+                df = int(indptr[column + 1] - indptr[column])
+            elif candidate in _stopwords():
+                df = 0  # a function word: kept for the question's sense, ranked last
+            else:
+                continue
+            if best is None or (df, candidate) > best:
+                best = (df, candidate)
+        return None if best is None else best[1]
+
+    def _known(self, folded: str) -> bool:
+        return folded in _stopwords() or _stemmer().stemWord(folded) in self.index.vocab
+
+
+def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the `k` highest positive scores, unordered (exactly those of a full sort).
+
+    At a million passages a full `argpartition` costs 5-25 ms a question. Instead, a threshold
+    from a strided sample of ~4k scores keeps about 4k candidates with one vectorised compare;
+    every true top-k score is >= the k-th best candidate >= the threshold, so none is lost.
+    """
+    n = scores.shape[0]
+    k = min(k, n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    candidates: np.ndarray | None = None
+    if n >= 50_000:
+        sample = scores[:: n // 4096]
+        threshold = float(np.quantile(sample, max(0.0, 1.0 - 4.0 * k / n)))
+        picked = np.flatnonzero(scores >= threshold) if threshold > 0 \
+            else np.flatnonzero(scores > 0)
+        if picked.shape[0] >= k or threshold <= 0:
+            candidates = picked
+    if candidates is None:
+        candidates = np.flatnonzero(scores > 0)
+    if candidates.shape[0] > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[part]
+    return candidates[scores[candidates] > 0].astype(np.int64)
