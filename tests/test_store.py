@@ -1,3 +1,4 @@
+import threading
 from pathlib import Path
 
 from backqa.chunking import Chunker
@@ -28,3 +29,18 @@ def test_write_and_read_back(tmp_path: Path) -> None:
     assert store.source("thread") == src and store.source("nope") is None
     assert "Answer 2: Stretching" in (store.source_text("thread") or "")
     assert [s["answer_number"] for s in store.sections_of_source("thread")] == [None, 2]
+
+
+def test_store_stays_readable_after_its_file_is_removed(tmp_path: Path) -> None:
+    source = RawSource("a", "a.txt", "raw", "text", title="A")
+    document = Document(source, "A", "article", [Section([], ["Some text to keep."])])
+    write_store(tmp_path / "s.sqlite", [document], Chunker().run(document), {"a": "now"})
+    store = StoreReader(tmp_path / "s.sqlite")
+    (tmp_path / "s.sqlite").unlink()  # a newer ingest cleaned this version away
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(store.count())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [1, 1, 1, 1] and store.source_text("a")

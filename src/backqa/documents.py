@@ -109,6 +109,7 @@ class Passage:
     answer_number: int | None = None
     part_title: str | None = None
     group_id: int | None = None  # near-duplicate group; None when unique
+    topics: list[str] = field(default_factory=list)  # see topics.py
 
     @property
     def section(self) -> str | None:

@@ -32,7 +32,8 @@ CREATE TABLE passages (
     ordinal INTEGER NOT NULL, section_ordinal INTEGER NOT NULL, kind TEXT NOT NULL,
     answer_number INTEGER, heading_path TEXT NOT NULL, part_title TEXT,
     text TEXT NOT NULL, embed_text TEXT NOT NULL, embed_hash TEXT NOT NULL,
-    group_id INTEGER, group_size INTEGER NOT NULL DEFAULT 1
+    group_id INTEGER, group_size INTEGER NOT NULL DEFAULT 1,
+    topics TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX passages_by_source ON passages (source_id, ordinal);
 CREATE INDEX passages_by_group ON passages (group_id);
@@ -56,6 +57,7 @@ class StoredPassage:
     embed_text: str
     group_id: int | None
     group_size: int
+    topics: tuple[str, ...] = ()  # see topics.py
 
     @property
     def section(self) -> str | None:
@@ -76,7 +78,7 @@ class StoredSource:
 
 
 PASSAGE_COLUMNS = ("row, id, source_id, ordinal, section_ordinal, kind, answer_number, "
-                   "heading_path, part_title, text, embed_text, group_id, group_size")
+                   "heading_path, part_title, text, embed_text, group_id, group_size, topics")
 SOURCE_COLUMNS = ("id, title, kind, path, url, published, content_hash, ingested_at, "
                   "passage_count")
 
@@ -105,14 +107,34 @@ def write_store(path: Path, documents: list[Document], passages: list[Passage],
                 [(d.source.id, i, s.kind, s.answer_number, json.dumps(s.heading_path),
                   s.part_title) for d in documents for i, s in enumerate(d.sections)])
             conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(row, p.id, p.source_id, p.ordinal, p.section_ordinal, p.kind, p.answer_number,
                   json.dumps(p.heading_path), p.part_title, p.text, p.embed_text, p.embed_hash,
-                  p.group_id, group_sizes.get(p.group_id, 1) if p.group_id is not None else 1)
+                  p.group_id, group_sizes.get(p.group_id, 1) if p.group_id is not None else 1,
+                  json.dumps(p.topics))
                  for row, p in enumerate(passages)])
         conn.execute("PRAGMA journal_mode=DELETE")
     finally:
         conn.close()
+
+
+class _Rows(list[Any]):
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+
+class _SharedConnection:
+    """One connection for every thread, opened once and used under a lock (queries take
+    microseconds). Opened at load, it keeps the version's store readable even after a newer
+    ingest has removed the folder from disk while this version is still being served."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def execute(self, sql: str, params: Any = ()) -> _Rows:
+        with self.lock:
+            return _Rows(self.conn.execute(sql, params).fetchall())
 
 
 class StoreReader:
@@ -120,41 +142,41 @@ class StoreReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
+        uri = f"file:{path}?mode=ro&immutable=1"
+        self._shared = _SharedConnection(sqlite3.connect(uri, uri=True, check_same_thread=False))
         conn = self._conn()
         conn.execute("SELECT count(*) FROM passages").fetchone()  # fail early if damaged
+        # Stores written before topics existed read as passages without topics.
+        names = {r[1] for r in conn.execute("PRAGMA table_info(passages)")}
+        self.columns = PASSAGE_COLUMNS if "topics" in names else \
+            PASSAGE_COLUMNS.replace(", topics", ", '[]'")
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            uri = f"file:{self.path}?mode=ro&immutable=1"
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.conn = conn
-        return conn
+    def _conn(self) -> _SharedConnection:
+        return self._shared
 
     def passages_by_rows(self, rows: list[int]) -> dict[int, StoredPassage]:
         if not rows:
             return {}
         marks = ",".join("?" * len(rows))
         cursor = self._conn().execute(
-            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE row IN ({marks})",
+            f"SELECT {self.columns} FROM passages WHERE row IN ({marks})",
             [int(r) for r in rows])
         return {r[0]: _passage(r) for r in cursor}
 
     def passage(self, passage_id: str) -> StoredPassage | None:
         row = self._conn().execute(
-            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE id = ?", [passage_id]).fetchone()
+            f"SELECT {self.columns} FROM passages WHERE id = ?", [passage_id]).fetchone()
         return _passage(row) if row else None
 
     def passages_of_source(self, source_id: str) -> list[StoredPassage]:
         cursor = self._conn().execute(
-            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE source_id = ? ORDER BY ordinal",
+            f"SELECT {self.columns} FROM passages WHERE source_id = ? ORDER BY ordinal",
             [source_id])
         return [_passage(r) for r in cursor]
 
     def group_members(self, group_id: int) -> list[StoredPassage]:
         cursor = self._conn().execute(
-            f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE group_id = ? ORDER BY row",
+            f"SELECT {self.columns} FROM passages WHERE group_id = ? ORDER BY row",
             [group_id])
         return [_passage(r) for r in cursor]
 
@@ -186,6 +208,14 @@ class StoreReader:
         return [{"ordinal": o, "kind": k, "answer_number": a, "heading_path": json.loads(h),
                  "part_title": p} for o, k, a, h, p in cursor]
 
+    def rows_with_topic(self, topic: str) -> list[int]:
+        """Rows of the passages labelled with `topic`, in order."""
+        if "topics" not in self.columns:
+            return []
+        cursor = self._conn().execute(
+            "SELECT row FROM passages WHERE topics LIKE ? ORDER BY row", [f'%"{topic}"%'])
+        return [r[0] for r in cursor]
+
     def all_embed_texts(self) -> list[str]:
         return [r[0] for r in self._conn().execute("SELECT embed_text FROM passages ORDER BY row")]
 
@@ -195,4 +225,4 @@ class StoreReader:
 
 def _passage(r: tuple[Any, ...]) -> StoredPassage:
     return StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9],
-                         r[10], r[11], r[12])
+                         r[10], r[11], r[12], tuple(json.loads(r[13])))

@@ -1,0 +1,179 @@
+"""The see-a-doctor notice: words, negation, the embedding classifier and the judged set."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backqa.notice import (
+    CLASSIFIER_FILE,
+    KIND,
+    WarningClassifier,
+    WarningSignDetector,
+    read_judged,
+)
+
+JUDGED = Path(__file__).parent / "judged" / "notice_questions.jsonl"
+# Condition names a notice must never put in its own words (it does not diagnose).
+DIAGNOSES = re.compile(r"sciatica|stenosis|herniat|slipped disc|disc|tumou?r|cancer|infection|"
+                       r"cauda|fracture|arthritis|you have|you may have|caused by", re.I)
+
+
+@pytest.fixture(scope="module")
+def words() -> WarningSignDetector:
+    return WarningSignDetector()
+
+
+@pytest.mark.parametrize(("question", "sign"), [
+    ("I get pins and needles in my foot after long runs", "nerve"),
+    ("my foot goes dead on long runs", "nerve"),
+    ("the pain is shooting down my leg", "radiating"),
+    ("since the race I can't hold my pee", "bladder_bowel"),
+    ("back pain after a fall on the trail", "trauma"),
+    ("my back hurts at night and wakes me up", "night_rest"),
+    ("back pain for six weeks that hasn't gone away", "persistent"),
+    ("I've lost weight without trying and my back aches", "weight_loss"),
+    ("I have a fever and a sore back", "fever"),
+    ("excruciating pain in my lower back", "severe"),
+])
+def test_paraphrased_signs_fire(words: WarningSignDetector, question: str, sign: str) -> None:
+    notice = words.run(question)
+    assert notice is not None and notice.kind == KIND
+    assert sign in notice.signs
+    assert notice.triggers and all(t.lower() in question.lower() for t in notice.triggers)
+
+
+@pytest.mark.parametrize("question", [
+    "lower back pain after running, no numbness",
+    "my back aches without any tingling in my legs",
+    "I don't have a fever, just a stiff back",
+    "the pain does not go down my leg",
+    "no pain at night, only after runs",
+    "best stretches after a run",
+    "I fell asleep on the couch and my back is stiff",
+    "my back gets stiff running in the fall",
+    "will a weak core cause back pain?",
+])
+def test_negations_and_ordinary_questions_do_not_fire(words: WarningSignDetector,
+                                                      question: str) -> None:
+    assert words.run(question) is None
+
+
+def test_negation_ends_at_the_clause(words: WarningSignDetector) -> None:
+    notice = words.run("no numbness, but the pain shoots down my right leg")
+    assert notice is not None and notice.signs == ["radiating"]
+    assert notice.triggers == ["pain shoots down my right leg"]
+    assert all(m.negated for m in words.matches("no numbness or tingling") if m.sign == "nerve")
+
+
+def test_message_is_calm_and_never_diagnoses(words: WarningSignDetector) -> None:
+    for row in read_judged(JUDGED):
+        notice = words.run(str(row["q"]))
+        if notice is None:
+            continue
+        assert "doctor or physical therapist" in notice.message
+        assert not DIAGNOSES.search(notice.message), notice.message
+        assert "!" not in notice.message
+
+
+def test_classifier_is_off_for_another_model() -> None:
+    detector = WarningSignDetector(model_key="test/hashing@0000/384/256")
+    assert detector.classifier is None
+    # Words still work, and a vector alone cannot make it fire.
+    assert detector.run("best stretches", np.ones(384, dtype=np.float32)) is None
+    assert detector.run("pins and needles in my toes") is not None
+
+
+def test_shipped_classifier_was_trained_on_the_judged_set() -> None:
+    classifier = WarningClassifier.load(CLASSIFIER_FILE)
+    digest = hashlib.sha256(JUDGED.read_bytes()).hexdigest()
+    assert classifier.trained_on == digest, (
+        "the judged questions changed: retrain with `python -m backqa.notice train`")
+    assert classifier.examples == len(read_judged(JUDGED))
+
+
+def test_classifier_learns_and_round_trips(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(80, 8))
+    y = x[:, 0] > 0
+    model = WarningClassifier.train(x, y, "m")
+    assert np.mean((model.probability(x) >= 0.5) == y) > 0.95
+    model.save(tmp_path / "c.json")
+    again = WarningClassifier.load(tmp_path / "c.json")
+    assert np.allclose(again.probability(x), model.probability(x), atol=1e-5)
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(ValueError, match=r"bad\.json"):
+        WarningClassifier.load(tmp_path / "bad.json")
+
+
+def test_judged_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"q": "a", "warning": true}\n{"q": "b"}\n')
+    with pytest.raises(ValueError, match=r"q\.jsonl:2"):
+        read_judged(path)
+
+
+def test_judged_set_is_balanced_and_large_enough() -> None:
+    rows = read_judged(JUDGED)
+    positives = sum(1 for r in rows if r["warning"])
+    assert len(rows) >= 40
+    assert abs(positives - (len(rows) - positives)) <= len(rows) * 0.1
+    assert sum(1 for r in rows if "note" in r) >= 10  # negations and near-misses
+
+
+def _scores(detector_for_split, rows, vectors) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for row, vector in zip(rows, vectors, strict=True):
+        fired = detector_for_split(row["split"]).run(str(row["q"]), vector) is not None
+        tp += fired and row["warning"]
+        fp += fired and not row["warning"]
+        fn += (not fired) and row["warning"]
+    return tp / max(1, tp + fp), tp / max(1, tp + fn)
+
+
+def test_judged_precision_and_recall(real_encoder) -> None:
+    """Floors for the shipped detector and for a leave-one-split-out classifier (README)."""
+    rows = read_judged(JUDGED)
+    vectors = real_encoder.encode([str(r["q"]) for r in rows])
+    shipped = WarningSignDetector(model_key=real_encoder.identity.key)
+    assert shipped.classifier is not None
+    precision, recall = _scores(lambda _: shipped, rows, vectors)
+    assert recall == 1.0 and precision >= 0.95, (precision, recall)
+
+    labels = np.array([bool(r["warning"]) for r in rows])
+    detectors = {}
+    for split in {str(r["split"]) for r in rows}:
+        keep = np.array([r["split"] != split for r in rows])
+        detectors[split] = WarningSignDetector(classifier=WarningClassifier.train(
+            vectors[keep], labels[keep], real_encoder.identity.key))
+    precision, recall = _scores(lambda s: detectors[s], rows, vectors)
+    assert recall >= 0.97 and precision >= 0.9, (precision, recall)
+
+
+def test_search_attaches_the_notice_with_the_librarys_own_passages(shipped_searcher) -> None:
+    response = shipped_searcher.search("I get pins and needles in my foot after long runs")
+    notice = response.notice
+    assert notice is not None and notice.kind == KIND
+    assert notice.triggers == ["pins and needles in my foot"]
+    assert notice.passages, "the library's when-to-see-a-doctor passages come with it"
+    for passage in notice.passages:
+        stored = shipped_searcher.index.store.passage(passage.passage_id)
+        assert "when-to-see-a-doctor" in stored.topics
+        assert passage.source.title and passage.text == stored.text
+    assert shipped_searcher.search("best stretches after a run").notice is None
+    # The notice is there even when the library has nothing to answer with.
+    assert shipped_searcher.search("my lower back pain comes with a fever").notice is not None
+
+
+def test_a_sign_in_a_long_story_is_not_lost_when_the_question_is_cut(shipped_searcher) -> None:
+    story = ("I run four times a week and have done for years. " * 25 +
+             "Lately my left foot goes numb near the end of long runs. " +
+             "I also stretch after every run and do core work twice a week. " * 5 +
+             "What should I change?")
+    assert len(story) > 1000
+    notice = shipped_searcher.search(story).notice
+    assert notice is not None and "nerve" in notice.signs
