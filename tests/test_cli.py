@@ -79,3 +79,14 @@ def test_ingest_exit_code_says_whether_anything_was_skipped(tmp_path: Path) -> N
     second = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT, timeout=300)
     assert second.returncode == 0 and "1 unchanged" in second.stdout
     assert "index unchanged" in second.stdout
+
+
+def test_serve_refuses_a_taken_port_before_loading_anything(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--index", "/nonexistent"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err

@@ -53,7 +53,7 @@ class Chunker:
 
     def run(self, document: Document) -> list[Passage]:
         passages: list[Passage] = []
-        seen_ids: set[str] = set()
+        seen_ids: dict[str, int] = {}
         for section_ordinal, section in enumerate(document.sections):
             for text in self.chunk_section(section):
                 passage_id = _passage_id(document.source.id, section, text, seen_ids)
@@ -83,17 +83,19 @@ class Chunker:
         if words <= self.max_words:
             return [block]
         sentences = split_sentences(block)
+        separators = _separators(sentences, block)
         target = words / math.ceil(words / self.max_words)
-        pieces: list[list[str]] = [[]]
+        pieces: list[list[int]] = [[]]
         size = 0
-        for sentence in sentences:
+        for i, sentence in enumerate(sentences):
             n = word_count(sentence)
             if pieces[-1] and (size + n > self.max_words or size >= target):
                 pieces.append([])
                 size = 0
-            pieces[-1].append(sentence)
+            pieces[-1].append(i)
             size += n
-        out = [self._join(piece, block) for piece in pieces if piece]
+        out = ["".join((separators[i] if j else "") + sentences[i] for j, i in enumerate(piece))
+               for piece in pieces if piece]
         # A single sentence longer than max_words is cut at word boundaries as a last resort.
         return [part for piece in out for part in self._hard_split(piece)]
 
@@ -103,15 +105,6 @@ class Chunker:
             return [text]
         size = math.ceil(len(words) / math.ceil(len(words) / self.max_words))
         return [" ".join(words[i : i + size]) for i in range(0, len(words), size)]
-
-    @staticmethod
-    def _join(sentences: list[str], block: str) -> str:
-        """Join sentences back with the separator they had in the block (space or newline)."""
-        text = sentences[0]
-        for sentence in sentences[1:]:
-            sep = "\n" if (text + "\n" + sentence) in block else " "
-            text = text + sep + sentence
-        return text
 
     def _merge_short(self, pieces: list[str]) -> list[str]:
         merged: list[str] = []
@@ -130,14 +123,25 @@ class Chunker:
         return "\n".join([" > ".join(context), text])
 
 
-def _passage_id(source_id: str, section: Section, text: str, seen: set[str]) -> str:
+def _separators(sentences: list[str], block: str) -> list[str]:
+    """The separator each sentence had before it in the block (newline or space); one pass,
+    so a block of any length is joined back in linear time."""
+    separators: list[str] = []
+    end = 0
+    for sentence in sentences:
+        at = block.find(sentence, end)
+        if at < 0:
+            separators.append(" ")
+            continue
+        separators.append("\n" if "\n" in block[end:at] else " ")
+        end = at + len(sentence)
+    return separators
+
+
+def _passage_id(source_id: str, section: Section, text: str, seen: dict[str, int]) -> str:
     """Stable while the passage's source, place and text are unchanged."""
     key = "\x1f".join([source_id, " > ".join(section.heading_path), str(section.answer_number),
                        section.kind, text])
     base = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-    passage_id, n = base, 1
-    while passage_id in seen:
-        n += 1
-        passage_id = f"{base}-{n}"
-    seen.add(passage_id)
-    return passage_id
+    n = seen[base] = seen.get(base, 0) + 1  # repeats of one text: base, base-2, base-3, ...
+    return base if n == 1 else f"{base}-{n}"

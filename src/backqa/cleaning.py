@@ -30,7 +30,9 @@ RESIDUE_LINE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^\d+\s*(min|mins|minute|minutes)\s+read\b.*$",  # "3 min read 16-04-2025"
     r"^meta description\s*:.*$",
     r"^(reading time|est\. reading time)\s*:.*$",
-    r"^\d[\d,.]*k?\s+(answers?|comments?|replies|responses|likes?|shares?|views?|votes?)\b.{0,20}$",
+    # "12 answers", "1.2k views"; not a numbered list item ("1. Answers vary...")
+    r"^\d[\d,]*(\.\d+)?k?\s+(answers?|comments?|replies|responses|likes?|shares?|views?|votes?)"
+    r"\b.{0,20}$",
     r"^(by|posted by|written by|author\s*:)\s[^.!?]{0,60}\|[^.!?]{0,60}$",  # "by Name | date"
     r"^(by|posted by|written by)\s*\|.*$",
     r"^(read more|see also|also read|related|recommended|read next|further reading)\s*:.*$",
@@ -137,6 +139,8 @@ CHROME_HINTS = re.compile(
     r"popup|modal|widget|author-bio|byline|tags|pagination)([\s_-]|$)",
     re.IGNORECASE,
 )
+VOID_TAGS = {"embed", "img", "input"}  # hold nothing in HTML; their own attributes are dropped
+PAGE_CONTENT = ["p", "h1", "h2", "h3", "article", "main"]
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 TEXT_BLOCKS = {"p", "blockquote", "pre", "figcaption", "dt", "dd", "td", "th", "summary",
                "caption", "address"}
@@ -164,14 +168,22 @@ class HtmlCleaner:
         for br in soup.find_all("br"):
             br.replace_with(LINE_BREAK)
         for tag in soup.find_all(DROP_TAGS):
-            tag.decompose()
+            if tag.name in VOID_TAGS or (tag.name == "form" and tag.find(PAGE_CONTENT)):
+                # lxml makes a container of `<embed>` (the rest of the page inside it), and
+                # some sites wrap the whole page in one <form>: keep what they hold
+                tag.unwrap()
+            else:
+                tag.decompose()
         for tag in soup.find_all(self._looks_like_chrome):
             tag.decompose()
         main = self._main_content(soup)
         if main is None:
             raise HtmlError("no <body> or main content found")
         lines: list[str] = []
-        self._emit(main, lines)
+        try:
+            self._emit(main, lines)
+        except RecursionError:  # pathologically deep nesting: keep the text, lose the markup
+            lines = [normalize_inline(s) for s in main.get_text("\n").split("\n")]
         text = "\n\n".join(line for line in lines if line.strip())
         if not text.strip():
             raise HtmlError("the page has no readable text in its main content")
@@ -224,6 +236,7 @@ class HtmlCleaner:
                 lines.append(text)
             inline.clear()
 
+        list_items = 0
         for child in node.children:
             if isinstance(child, NavigableString):
                 inline.append(str(child))
@@ -236,7 +249,8 @@ class HtmlCleaner:
                     lines.append("#" * HEADINGS[child.name] + " " + text)
             elif child.name == "li":
                 flush()
-                self._emit_list_item(child, node, lines)
+                list_items += 1
+                self._emit_list_item(child, node, lines, list_items)
             elif child.name in TEXT_BLOCKS:
                 flush()
                 text = _block_text(child.get_text(""))
@@ -249,11 +263,10 @@ class HtmlCleaner:
                 inline.append(child.get_text(""))
         flush()
 
-    def _emit_list_item(self, item: Tag, parent: Tag, lines: list[str]) -> None:
+    def _emit_list_item(self, item: Tag, parent: Tag, lines: list[str], position: int) -> None:
         nested = item.find(["ul", "ol", "p", "div"])
         marker = "- "
         if parent.name == "ol":
-            position = 1 + sum(1 for sib in item.find_previous_siblings("li"))
             marker = f"{position}. "
         if nested is None:
             text = normalize_inline(item.get_text(""))
@@ -270,3 +283,42 @@ class HtmlCleaner:
 def _block_text(text: str) -> str:
     """Whitespace collapsed; only the line breaks of <br> are kept."""
     return "\n".join(filter(None, (normalize_inline(line) for line in text.split(LINE_BREAK))))
+
+
+# --- raw HTML inside Markdown ------------------------------------------------------------------
+
+SCRIPT_LIKE = re.compile(r"<(script|style|noscript|template|iframe|object|embed|svg|math)\b",
+                         re.IGNORECASE)
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+UNSAFE_LINK = re.compile(r"\[([^\]\n]{0,500})\]\(\s*(?:javascript|vbscript|data):"
+                         r"(?:[^()\n]|\([^()\n]{0,200}\)){0,2000}\)", re.IGNORECASE)
+
+
+def strip_markdown_html(text: str) -> str:
+    """Markdown may carry raw HTML: drop comments and script-like elements with all they hold,
+    then the remaining tags (their text stays); a `javascript:` link keeps only its text.
+    Written with bounded patterns and `str.find`, so it is linear on any input."""
+    if "<" not in text and "](" not in text:
+        return text
+    out: list[str] = []
+    lower = text.lower()
+    pos = 0
+    while pos < len(text):
+        comment = lower.find("<!--", pos)
+        script = SCRIPT_LIKE.search(text, pos)
+        starts = [at for at in (comment, script.start() if script else -1) if at >= 0]
+        if not starts:
+            out.append(text[pos:])
+            break
+        start = min(starts)
+        out.append(text[pos:start])
+        if start == comment:
+            end = lower.find("-->", start + 4)
+            pos = len(text) if end < 0 else end + 3
+        else:
+            assert script is not None
+            close = lower.find(f"</{script.group(1).lower()}", script.end())
+            end = -1 if close < 0 else lower.find(">", close)
+            pos = len(text) if end < 0 else end + 1  # unclosed: it runs to the end, as in HTML
+    cleaned = HTML_TAG.sub("", "".join(out))
+    return UNSAFE_LINK.sub(r"\1", cleaned)

@@ -37,6 +37,8 @@ class EmbeddingCache:
             conn.executescript(SCHEMA)
             conn.execute("SELECT count(*) FROM embeddings LIMIT 1").fetchone()
             return conn
+        except sqlite3.OperationalError:
+            raise  # disk full, locked, unreadable: not damage; deleting it would lose work
         except sqlite3.DatabaseError:
             # A damaged cache is only lost work: start it again rather than fail the ingest.
             for suffix in ("", "-wal", "-shm"):

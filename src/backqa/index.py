@@ -54,15 +54,23 @@ class LoadedIndex:
             files = dict(manifest["files"])
             counts = dict(manifest["counts"])
             str(manifest["model"]["key"])
+            int(counts["passages"]), int(manifest["dimensions"])
+            for name, info in files.items():
+                str(name), int(info["bytes"]), str(info["sha256"])
+            for key in ("built_at", "vector_index", "chunking"):  # shown by `backqa stats`
+                manifest[key]
         except (KeyError, TypeError, ValueError) as exc:
             raise IndexLoadError(f"{version_dir / 'manifest.json'}: missing field {exc}") from exc
         if verify:
-            _verify_files(version_dir, files)
+            verify_files(version_dir, files)
         try:
             vectors = load_vector_index(version_dir / VECTORS_FILE)
-            lexical = LexicalIndex.load(version_dir / LEXICAL_DIR)
         except (ValueError, OSError) as exc:
-            raise IndexLoadError(str(exc)) from exc
+            named = VECTORS_FILE in str(exc)
+            raise IndexLoadError(str(exc) if named else f"{version_dir / VECTORS_FILE}: "
+                                 f"unreadable ({exc})") from exc
+        try:  # bm25s raises assorted errors on bad files (even UnicodeDecodeError)
+            lexical = LexicalIndex.load(version_dir / LEXICAL_DIR)
         except Exception as exc:
             raise IndexLoadError(f"{version_dir / LEXICAL_DIR}: unreadable ({exc})") from exc
         try:
@@ -85,12 +93,16 @@ def load_current(index_dir: Path, verify: bool = True) -> LoadedIndex:
     """Load the live version of an index folder."""
     directory = IndexDirectory(index_dir)
     current = directory.current()
+    if current is None and directory.current_id() is not None:
+        raise IndexLoadError(f"{directory.current_link.resolve() / 'manifest.json'}: missing "
+                             f"(the live version is incomplete); run `backqa ingest --rebuild`")
     if current is None:
         raise NoIndexError(f"no index in {index_dir}: run `backqa ingest` first")
     return LoadedIndex.load(current, verify=verify)
 
 
-def _verify_files(folder: Path, files: dict[str, Any]) -> None:
+def verify_files(folder: Path, files: dict[str, Any]) -> None:
+    """Check each file's size and SHA-256 against the manifest; IndexLoadError names the file."""
     for name, info in files.items():
         path = folder / name
         try:

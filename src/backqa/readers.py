@@ -151,7 +151,12 @@ class SourceReader:
             size = path.stat().st_size
             if size > self.max_bytes:
                 raise ReadError(f"file is {size} bytes, over the limit of {self.max_bytes}")
-            text, warning = decode_bytes(path.read_bytes())
+            data = path.read_bytes()
+            if suffix == ".jsonl":  # decoded line by line: one bad line costs only itself
+                if not data.strip():
+                    raise ReadError("file is empty")
+                return self._read_jsonl(data, where)
+            text, warning = decode_bytes(data)
             meta = read_sidecar(path, self.root)
         except (OSError, ReadError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -159,21 +164,24 @@ class SourceReader:
             return []
         if warning:
             self.problems.append(Problem(where, warning, skipped=False))
-        if suffix == ".jsonl":
-            return self._read_jsonl(text, where)
         fmt = FORMATS[suffix]
         assert fmt is not None
         return [RawSource(id=slugify(path.stem), path=where, text=text, format=fmt,
                           title=meta.get("title"), kind=meta.get("kind"),  # type: ignore[arg-type]
                           url=meta.get("url"), published=meta.get("published"))]
 
-    def _read_jsonl(self, text: str, where: str) -> list[RawSource]:
+    def _read_jsonl(self, data: bytes, where: str) -> list[RawSource]:
         sources: list[RawSource] = []
         seen: set[str] = set()
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+        # Split on b"\n" only: JSON strings may hold U+2028 or U+0085, which splitlines() cuts.
+        for number, raw in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), start=1):
+            if not raw.strip():
                 continue
             try:
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"not valid UTF-8 at byte {exc.start} of the line") from exc
                 sources.append(self._jsonl_record(line, where, number, seen))
             except ValueError as exc:
                 self.problems.append(Problem(where, f"line skipped: {exc}", line=number))

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from backqa.cleaning import normalize_inline
 from backqa.documents import Document, RawSource, Section, SourceKind
 
-MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+# The closing #s need a space before them: `\s*#*$` after a lazy group backtracks
+# quadratically on a long run of #.
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?\s*$")
 BULLET = re.compile(r"^([-*+•·‣▪◦●■□➢✓✔]|\d{1,3}[.)])\s+\S")
 NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(\S.*)$")
 QUESTION_LABEL = re.compile(r"^(question|q)\s*:\s*(.*)$", re.IGNORECASE)
@@ -204,8 +207,9 @@ class StructureDetector:
         return lines
 
     def _blocks_only(self, lines: list[str], markdown: bool) -> list[str]:
-        return [item.text for item in self._parse(_dedent(lines), markdown) if item.level == 0
-                ] or []
+        """The question's text as blocks: a heading-like line in it is text, not a section."""
+        return [item.text if item.level == 0 else item.raw
+                for item in self._parse(_dedent(lines), markdown)]
 
     # -- articles ------------------------------------------------------------------------
 
@@ -314,7 +318,8 @@ class StructureDetector:
     def _demote_heading_runs(items: list[Item]) -> list[Item]:
         """A heading must introduce body text. Runs of short lines are a list of items, as
         are two or more numbered headings in a row; a title line ending in ':' that leads
-        into a list is that list's lead-in; a heading with nothing after it is body text."""
+        into a list is that list's lead-in; a heading with nothing after it (or only a heading
+        no deeper than itself) is body text."""
         out: list[Item] = []
         i = 0
         while i < len(items):
@@ -330,7 +335,9 @@ class StructureDetector:
             if (len(run) >= LIST_RUN and all(it.level == 2 for it in run)) or numbered >= 2:
                 out.extend(Item(it.raw, is_list=it.is_list) for it in run)
             else:
-                out.extend(run[:-1])
+                # A heading followed by one no deeper heads an empty section: it is text.
+                out.extend(it if nxt.level > it.level else Item(it.raw, is_list=it.is_list)
+                           for it, nxt in pairwise(run))
                 last = run[-1]
                 lead_in = last.raw.endswith(":") and following is not None and following.is_list
                 if following is None or lead_in:
@@ -344,14 +351,19 @@ class StructureDetector:
     def _attach_lists(items: list[Item]) -> list[Item]:
         """Consecutive list items, with the line that introduces them, form one block."""
         out: list[Item] = []
+        parts: list[list[str]] = []  # the lines of each out item, joined once at the end
         for item in items:
             prev = out[-1] if out else None
             if (item.level == 0 and item.is_list and prev is not None and prev.level == 0
                     and (prev.is_list or prev.text.endswith(":"))):
-                prev.text = prev.text + "\n" + item.text
+                parts[-1].append(item.text)
                 prev.is_list = True
             else:
                 out.append(Item(item.text, item.level, item.is_list, item.raw))
+                parts.append([item.text])
+        for item, lines in zip(out, parts, strict=True):
+            if len(lines) > 1:
+                item.text = "\n".join(lines)
         return out
 
 
