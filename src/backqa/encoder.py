@@ -105,13 +105,22 @@ class TorchEncoder:
 
 
 def load_encoder(backend: str = "auto") -> Encoder:
-    """The encoder for `backend` ("torch", "onnx" or "auto": the fastest available)."""
+    """The encoder for `backend` ("torch", "onnx" or "auto": ONNX Runtime, else PyTorch).
+
+    "auto" falls back to PyTorch with a warning on stderr when the ONNX graph cannot be
+    exported or loaded for any reason; "onnx" raises instead."""
+    if backend not in ("auto", "torch", "onnx"):
+        raise ValueError(f"unknown encoder backend {backend!r}: use auto, torch or onnx")
     if backend in ("onnx", "auto"):
         try:
-            from backqa.onnx_encoder import OnnxEncoder  # type: ignore[import-not-found]
+            from backqa.onnx_encoder import OnnxEncoder
 
             return OnnxEncoder()
-        except ImportError:
+        except Exception as exc:
             if backend == "onnx":
                 raise
+            import sys
+
+            print(f"warning: ONNX Runtime encoder unavailable ({type(exc).__name__}: {exc}); "
+                  f"using PyTorch", file=sys.stderr)
     return TorchEncoder()
