@@ -25,7 +25,7 @@ from backqa.agreement import AgreementFinder, load_claims
 from backqa.encoder import Encoder
 from backqa.highlight import Highlighter
 from backqa.index import IndexLoadError, LoadedIndex
-from backqa.lexical import SpellingCorrector
+from backqa.lexical import SpellingCorrector, top_rows
 from backqa.notice import WarningSignDetector
 from backqa.schemas import Notice, NoticePassage, SearchResponse, SearchResult, SourceRef
 from backqa.store import StoredPassage, StoredSource
@@ -291,7 +291,7 @@ class Searcher:
         """The union of both rankers' top `depth`, scored by both and fused, best first."""
         dense_rows, dense_scores = self.dense_ranking(vector, depth)
         lexical_all = self.index.lexical.scores(self.lexical_query(text))
-        lex_rows = _top_rows(lexical_all, depth)
+        lex_rows = top_rows(lexical_all, depth)
         rows = np.unique(np.concatenate([dense_rows, lex_rows])).astype(np.int64)
         if rows.size == 0:
             return []
@@ -395,15 +395,6 @@ class Searcher:
             source=SourceRef(id=source.id, title=source.title, path=source.path, url=source.url,
                              kind=source.kind),  # type: ignore[arg-type]
         )
-
-
-def _top_rows(scores: np.ndarray, depth: int) -> np.ndarray:
-    """Rows of the `depth` highest positive scores (unordered)."""
-    depth = min(depth, scores.shape[0])
-    if depth <= 0:
-        return np.zeros(0, dtype=np.int64)
-    rows = np.argpartition(-scores, depth - 1)[:depth]
-    return rows[scores[rows] > 0].astype(np.int64)
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from typing import Any
 from backqa.documents import Document, Passage
 
 STORE_FILE = "store.sqlite"
+PRELOAD_MAX_PASSAGES = 50_000
 
 SCHEMA = """
 CREATE TABLE sources (
@@ -145,11 +146,16 @@ class StoreReader:
         uri = f"file:{path}?mode=ro&immutable=1"
         self._shared = _SharedConnection(sqlite3.connect(uri, uri=True, check_same_thread=False))
         conn = self._conn()
-        conn.execute("SELECT count(*) FROM passages").fetchone()  # fail early if damaged
+        total = conn.execute("SELECT count(*) FROM passages").fetchone()[0]  # fails if damaged
         # Stores written before topics existed read as passages without topics.
         names = {r[1] for r in conn.execute("PRAGMA table_info(passages)")}
         self.columns = PASSAGE_COLUMNS if "topics" in names else \
             PASSAGE_COLUMNS.replace(", topics", ", '[]'")
+        # Small libraries are held in memory: a question reads up to ~200 candidates.
+        self._cache: dict[int, StoredPassage] | None = None
+        if total <= PRELOAD_MAX_PASSAGES:
+            self._cache = {r[0]: _passage(r) for r in conn.execute(
+                f"SELECT {self.columns} FROM passages")}
 
     def _conn(self) -> _SharedConnection:
         return self._shared
@@ -157,6 +163,8 @@ class StoreReader:
     def passages_by_rows(self, rows: list[int]) -> dict[int, StoredPassage]:
         if not rows:
             return {}
+        if self._cache is not None:
+            return {int(r): self._cache[int(r)] for r in rows if int(r) in self._cache}
         marks = ",".join("?" * len(rows))
         cursor = self._conn().execute(
             f"SELECT {self.columns} FROM passages WHERE row IN ({marks})",
