@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -139,10 +140,9 @@ def test_judged_precision_and_recall(real_encoder) -> None:
     """Floors for the shipped detector and for a leave-one-split-out classifier (README)."""
     rows = read_judged(JUDGED)
     vectors = real_encoder.encode([str(r["q"]) for r in rows])
-    shipped = WarningSignDetector(model_key=real_encoder.identity.key)
-    assert shipped.classifier is not None
+    shipped = WarningSignDetector()  # what search uses: the words alone
     precision, recall = _scores(lambda _: shipped, rows, vectors)
-    assert recall == 1.0 and precision >= 0.95, (precision, recall)
+    assert precision == 1.0 and recall >= 0.89, (precision, recall)
 
     labels = np.array([bool(r["warning"]) for r in rows])
     detectors = {}
@@ -177,3 +177,16 @@ def test_a_sign_in_a_long_story_is_not_lost_when_the_question_is_cut(shipped_sea
     assert len(story) > 1000
     notice = shipped_searcher.search(story).notice
     assert notice is not None and "nerve" in notice.signs
+
+
+def test_ordinary_questions_written_for_retrieval_do_not_fire(shipped_searcher) -> None:
+    """The retrieval judged set was written by someone else for another purpose: only its
+    questions that name a warning sign may get the notice, and no off-topic question."""
+    rows = [json.loads(line) for line in
+            (Path(__file__).parent / "judged" / "questions.jsonl").read_text().splitlines()]
+    fired = [r["question"] for r in rows
+             if shipped_searcher.detector.run(r["question"]) is not None]
+    signs = ("numb", "tingl", "shooting", "fever", "pins and needles",
+             "terrible")  # "terrible pain" is read as severe pain, one of the signs
+    assert all(any(s in q.lower() for s in signs) for q in fired), fired
+    assert len(fired) >= 3  # numbness, shooting pain, fever and pins and needles are there
