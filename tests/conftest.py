@@ -80,3 +80,22 @@ def library_copy(tmp_path: Path) -> Path:
     target = tmp_path / "ingest"
     shutil.copytree(LIBRARY, target)
     return target
+
+
+def publish(index_dir: Path, library: Path, encoder: FakeEncoder) -> str:
+    """Ingest `library` into `index_dir` with the test encoder; the published version id."""
+    from backqa.ingest import IngestPipeline
+
+    summary = IngestPipeline(index_dir, PROJECT, encoder_factory=lambda: encoder,
+                             identity=encoder.identity, progress=False).run([library])
+    assert summary.version is not None
+    return summary.version
+
+
+def add_article(library: Path, name: str = "hill-repeats") -> None:
+    """A new article arrives in the library."""
+    (library / f"{name}.md").write_text(
+        "# Hill repeats and the lower back\n\n" + " ".join(
+            ["Leaning too far forward on steep hill repeats strains the lumbar muscles, and "
+             "shorter strides with an upright trunk take the load off."] * 3) + "\n",
+        encoding="utf-8")

@@ -21,10 +21,9 @@ from fastapi.testclient import TestClient
 from backqa.api import CSP, DOCS_CSP, create_app
 from backqa.config import Settings
 from backqa.index import load_current
-from backqa.ingest import IngestPipeline
 from backqa.loadtest import free_port, serve_process
 from backqa.search import Searcher
-from conftest import PROJECT, FakeEncoder
+from conftest import PROJECT, FakeEncoder, add_article, publish
 
 TOKEN = "test-admin-token-5f2c"
 QUESTION = "what stretches help a sore lower back after running"
@@ -44,19 +43,6 @@ class GatedFakeEncoder(FakeEncoder):
         return super().encode(texts, batch_size, progress)
 
 
-def _publish(index_dir: Path, library: Path, encoder: FakeEncoder) -> str:
-    summary = IngestPipeline(index_dir, PROJECT, encoder_factory=lambda: encoder,
-                             identity=encoder.identity, progress=False).run([library])
-    assert summary.version is not None
-    return summary.version
-
-
-def _add_article(library: Path, name: str = "hill-repeats") -> None:
-    (library / f"{name}.md").write_text(
-        "# Hill repeats and the lower back\n\n" + " ".join(
-            ["Leaning too far forward on steep hill repeats strains the lumbar muscles, and "
-             "shorter strides with an upright trunk take the load off."] * 3) + "\n",
-        encoding="utf-8")
 
 
 @pytest.fixture
@@ -67,7 +53,7 @@ def encoder() -> GatedFakeEncoder:
 @pytest.fixture
 def index_dir(tmp_path: Path, library_copy: Path, encoder: GatedFakeEncoder) -> Path:
     index = tmp_path / "index"
-    _publish(index, library_copy, encoder)
+    publish(index, library_copy, encoder)
     return index
 
 
@@ -454,7 +440,7 @@ def test_reindex_job_runs_once_at_a_time_and_the_new_version_goes_live(
     client = make_client(admin_token=TOKEN)
     auth = {"Authorization": f"Bearer {TOKEN}"}
     before = client.get("/readyz").json()["version"]
-    _add_article(library_copy)
+    add_article(library_copy)
     encoder.gate.clear()  # hold the ingest in its embedding stage
     started = client.post("/api/admin/reindex", headers=auth)
     assert started.status_code == 202
@@ -487,8 +473,8 @@ def test_reindex_job_runs_once_at_a_time_and_the_new_version_goes_live(
 def test_a_version_published_by_another_writer_goes_live_without_a_restart(
         client: TestClient, index_dir: Path, library_copy: Path) -> None:
     before = client.get("/readyz").json()["version"]
-    _add_article(library_copy)
-    after = _publish(index_dir, library_copy, FakeEncoder())
+    add_article(library_copy)
+    after = publish(index_dir, library_copy, FakeEncoder())
     deadline = time.monotonic() + 10
     while client.get("/readyz").json()["version"] != after:
         assert time.monotonic() < deadline, "the new version never went live"
@@ -542,7 +528,7 @@ def test_reindex_under_concurrent_queries_fails_no_request(
         for t in askers:
             t.start()
         time.sleep(0.3)
-        _add_article(library_copy)
+        add_article(library_copy)
         job = admin.post("/api/admin/reindex",
                          headers={"Authorization": f"Bearer {TOKEN}"}).json()
         done = _wait_job(admin, job["id"])

@@ -4,13 +4,9 @@ schemas the document promises. Run with and without the admin token."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +15,7 @@ from pydantic import SecretStr
 from backqa.api import create_app
 from backqa.config import Settings
 from conftest import PROJECT, FakeEncoder
-from reliability import ingest, write_library
+from reliability import ingest, serve_in_thread, write_library
 
 TOKEN = "fuzz-admin-token-0123456789abcdef"
 CASES: list[int] = [0]
@@ -27,8 +23,6 @@ CASES: list[int] = [0]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     base: Path = tmp_path_factory.mktemp("fuzz")
     library = write_library(base / "library", docs=2)
     ingest(base / "index", library, base)
@@ -36,24 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             web_dir=PROJECT / "web", admin_token=SecretStr(TOKEN),
                             reload_interval=0.5)
     app = create_app(app_settings, encoder_factory=FakeEncoder)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    print(f"\nschemathesis: {CASES[0]} requests sent")
-    uv.should_exit = True
-    thread.join(timeout=15)
+    with serve_in_thread(app) as url:
+        yield url
+        print(f"\nschemathesis: {CASES[0]} requests sent")
 
 
 OPERATION_SETTINGS = settings(max_examples=150, deadline=None, database=None,

@@ -9,7 +9,6 @@ import hmac
 import shutil
 import socket
 import statistics
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from backqa.api import create_app, require_admin
 from backqa.config import Settings
 from backqa.search import MAX_QUERY_CHARS
 from conftest import PROJECT, FakeEncoder
-from reliability import ingest, write_library
+from reliability import ingest, serve_in_thread, write_library
 
 TOKEN = "correct-horse-battery-staple-0123456789"
 SECRET_FILE_MARK = "this-file-is-outside-the-index"
@@ -267,28 +266,11 @@ def test_request_body_over_the_limit_is_413(client: TestClient) -> None:
 @pytest.fixture
 def live_server(site: Site) -> Iterator[str]:
     """The app under uvicorn on 127.0.0.1 (a real socket server, for slow-client tests)."""
-    import uvicorn
 
     settings = Settings(root=site.base, index_dir=site.index, reload_interval=0.5)
     app = create_app(settings, encoder_factory=FakeEncoder)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
-                                           timeout_keep_alive=5))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=15)
+    with serve_in_thread(app, timeout_keep_alive=5) as url:
+        yield url
 
 
 def test_slow_clients_cannot_hold_the_server(live_server: str) -> None:

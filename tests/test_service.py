@@ -26,7 +26,7 @@ from backqa.service import (
 )
 from backqa.store import STORE_FILE
 from backqa.versions import IndexDirectory
-from conftest import PROJECT, FakeEncoder
+from conftest import PROJECT, FakeEncoder, add_article, publish
 
 
 class GatedEncoder(FakeEncoder):
@@ -251,19 +251,6 @@ def test_precomputed_encoder_only_answers_for_its_own_text() -> None:
 # -- the index holder ------------------------------------------------------------------------
 
 
-def _publish(index_dir: Path, library: Path, encoder: FakeEncoder) -> str:
-    summary = IngestPipeline(index_dir, PROJECT, encoder_factory=lambda: encoder,
-                             identity=encoder.identity, progress=False).run([library])
-    assert summary.version is not None
-    return summary.version
-
-
-def _add_article(library: Path, name: str = "new-article") -> None:
-    (library / f"{name}.md").write_text(
-        "# Hill repeats and the lower back\n\n" + " ".join(
-            ["Leaning too far forward on steep hill repeats strains the lumbar muscles, and "
-             "shorter strides with an upright trunk take the load off."] * 3) + "\n",
-        encoding="utf-8")
 
 
 def test_holder_is_not_ready_until_a_version_is_published(
@@ -272,7 +259,7 @@ def test_holder_is_not_ready_until_a_version_is_published(
     assert holder.check() is False
     with pytest.raises(NotReady, match="backqa ingest"):
         holder.snapshot()
-    version = _publish(tmp_path / "index", library_copy, fake_encoder)
+    version = publish(tmp_path / "index", library_copy, fake_encoder)
     assert holder.check() is True
     assert holder.snapshot().version == version
     assert holder.check() is False  # nothing new
@@ -281,12 +268,12 @@ def test_holder_is_not_ready_until_a_version_is_published(
 def test_a_request_in_flight_keeps_its_version_across_a_swap(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    v1 = _publish(index_dir, library_copy, fake_encoder)
+    v1 = publish(index_dir, library_copy, fake_encoder)
     holder = IndexHolder(index_dir, fake_encoder)
     holder.check()
     in_flight = holder.snapshot()
-    _add_article(library_copy)
-    v2 = _publish(index_dir, library_copy, fake_encoder)
+    add_article(library_copy, "new-article")
+    v2 = publish(index_dir, library_copy, fake_encoder)
     assert holder.check() is True
     assert holder.snapshot().version == v2
     old = in_flight.searcher.search("hill repeats lower back", k=3)
@@ -307,11 +294,11 @@ def _corrupt(version_dir: Path) -> None:
 def test_a_version_that_fails_to_load_is_reported_and_the_old_one_keeps_serving(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    v1 = _publish(index_dir, library_copy, fake_encoder)
+    v1 = publish(index_dir, library_copy, fake_encoder)
     holder = IndexHolder(index_dir, fake_encoder)
     holder.check()
-    _add_article(library_copy)
-    v2 = _publish(index_dir, library_copy, fake_encoder)
+    add_article(library_copy, "new-article")
+    v2 = publish(index_dir, library_copy, fake_encoder)
     _corrupt(index_dir / "versions" / v2)
     assert holder.check() is False
     assert holder.snapshot().version == v1
@@ -319,8 +306,8 @@ def test_a_version_that_fails_to_load_is_reported_and_the_old_one_keeps_serving(
     assert holder.last_failure is not None and holder.last_failure.version == v2
     assert STORE_FILE in holder.last_failure.error
     assert holder.check() is False and holder.failures == 1  # not retried until it moves
-    _add_article(library_copy, "another-article")
-    v3 = _publish(index_dir, library_copy, fake_encoder)
+    add_article(library_copy, "another-article")
+    v3 = publish(index_dir, library_copy, fake_encoder)
     assert holder.check() is True
     assert holder.snapshot().version == v3 and holder.last_failure is None
 
@@ -328,9 +315,9 @@ def test_a_version_that_fails_to_load_is_reported_and_the_old_one_keeps_serving(
 def test_at_start_a_broken_current_falls_back_to_previous(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    v1 = _publish(index_dir, library_copy, fake_encoder)
-    _add_article(library_copy)
-    v2 = _publish(index_dir, library_copy, fake_encoder)
+    v1 = publish(index_dir, library_copy, fake_encoder)
+    add_article(library_copy, "new-article")
+    v2 = publish(index_dir, library_copy, fake_encoder)
     _corrupt(index_dir / "versions" / v2)
     holder = IndexHolder(index_dir, fake_encoder)
     assert holder.check() is True
@@ -341,7 +328,7 @@ def test_at_start_a_broken_current_falls_back_to_previous(
 def test_a_version_built_with_another_model_is_refused(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    _publish(index_dir, library_copy, fake_encoder)
+    publish(index_dir, library_copy, fake_encoder)
     other = FakeEncoder()
     other.identity = ModelIdentity(name="other/model", package="tests", weights_sha256="1" * 64,
                                    dimensions=384, max_seq_length=256)
@@ -355,14 +342,14 @@ def test_a_version_built_with_another_model_is_refused(
 def test_the_poller_loads_a_version_published_by_another_writer(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    _publish(index_dir, library_copy, fake_encoder)
+    publish(index_dir, library_copy, fake_encoder)
     changes: list[str] = []
     holder = IndexHolder(index_dir, fake_encoder, reload_interval=0.05,
                          on_change=lambda: changes.append("changed"))
     holder.start()
     try:
-        _add_article(library_copy)
-        v2 = _publish(index_dir, library_copy, fake_encoder)
+        add_article(library_copy, "new-article")
+        v2 = publish(index_dir, library_copy, fake_encoder)
         deadline = time.monotonic() + 10
         while holder.snapshot().version != v2:
             assert time.monotonic() < deadline, "the new version was never loaded"
@@ -396,8 +383,8 @@ def _wait_done(jobs: ReindexJobs, job_id: str) -> None:
 def test_reindex_job_publishes_and_reports_its_summary(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    _publish(index_dir, library_copy, fake_encoder)
-    _add_article(library_copy)
+    publish(index_dir, library_copy, fake_encoder)
+    add_article(library_copy, "new-article")
     published: list[bool] = []
     finished: list[str] = []
     progress: list[tuple[str, int, int]] = []
@@ -458,7 +445,7 @@ def test_a_reindex_is_refused_while_another_process_ingests(tmp_path: Path) -> N
 def test_query_service_answers_like_the_searcher(
         tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> None:
     index_dir = tmp_path / "index"
-    _publish(index_dir, library_copy, fake_encoder)
+    publish(index_dir, library_copy, fake_encoder)
     recorder = ThreadRecorder()
     service = QueryService(index_dir, [library_copy], PROJECT,
                            encoder_factory=lambda: recorder)

@@ -112,15 +112,18 @@ class Passage(BaseModel):
     source_id: str
 
 
-class SourceSummary(BaseModel):
+class SourceFields(BaseModel):
     id: str
     title: str
     kind: str
     path: str
     url: str | None
     published: str | None = None
-    passage_count: int
     ingested_at: str
+
+
+class SourceSummary(SourceFields):
+    passage_count: int
 
 
 class SourcesResponse(BaseModel):
@@ -137,14 +140,7 @@ class Section(BaseModel):
     passage_ids: list[str]
 
 
-class SourceDetail(BaseModel):
-    id: str
-    title: str
-    kind: str
-    path: str
-    url: str | None
-    published: str | None = None
-    ingested_at: str
+class SourceDetail(SourceFields):
     text: str = Field(description="The cleaned text of the whole source")
     sections: list[Section]
     passages: list[Passage]
