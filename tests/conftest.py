@@ -3,10 +3,13 @@ indexed once per session with the real model for end-to-end checks."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -99,3 +102,38 @@ def add_article(library: Path, name: str = "hill-repeats") -> None:
             ["Leaning too far forward on steep hill repeats strains the lumbar muscles, and "
              "shorter strides with an upright trunk take the load off."] * 3) + "\n",
         encoding="utf-8")
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: object, ready_path: str | None = None,
+                    **config: object) -> Iterator[str]:
+    """Run an ASGI app under uvicorn on a free 127.0.0.1 port in a thread; yields its URL once
+    the server listens (and `ready_path`, if given, answers 200); stops it on exit."""
+    import httpx
+    import uvicorn
+
+    from backqa.loadtest import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,  # type: ignore[arg-type]
+                                           access_log=False, log_level="warning",
+                                           **config))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.02)
+    while ready_path and time.monotonic() < deadline:
+        try:
+            if httpx.get(url + ready_path, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(15)

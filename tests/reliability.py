@@ -3,20 +3,13 @@ and a fingerprint of what an index answers."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from backqa.index import load_current
 from backqa.ingest import IngestPipeline, IngestSummary
@@ -133,31 +126,3 @@ def leftovers(index_dir: Path) -> list[str]:
     found += [p.name for p in index_dir.glob(".*.tmp")]
     found += [p.name for p in directory.versions.glob(BUILD_PREFIX + "*")]
     return sorted(set(found))
-
-
-@contextlib.contextmanager
-def serve_in_thread(app: object, **config: object) -> Iterator[str]:
-    """Run an ASGI app under uvicorn on a free 127.0.0.1 port in a thread; yields its URL
-    once /readyz answers 200, and stops the server on exit."""
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,  # type: ignore[arg-type]
-                                           log_level="error", **config))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    try:
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)

@@ -3,7 +3,6 @@ admin auth on and off, live reload, and a reindex under concurrent queries."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import shutil
@@ -15,15 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from backqa.api import CSP, DOCS_CSP, create_app
 from backqa.config import Settings
 from backqa.index import load_current
-from backqa.loadtest import free_port, serve_process
+from backqa.loadtest import serve_process
 from backqa.search import Searcher
-from conftest import PROJECT, FakeEncoder, add_article, publish
+from conftest import PROJECT, FakeEncoder, add_article, publish, serve_in_thread
 
 TOKEN = "test-admin-token-5f2c"
 QUESTION = "what stretches help a sore lower back after running"
@@ -485,24 +483,6 @@ def test_a_version_published_by_another_writer_goes_live_without_a_restart(
     assert client.get("/api/sources/hill-repeats").status_code == 200
 
 
-@contextlib.contextmanager
-def _uvicorn_in_thread(app: Any) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-
-
 def test_reindex_under_concurrent_queries_fails_no_request(
         index_dir: Path, library_copy: Path, web_dir: Path, encoder: GatedFakeEncoder) -> None:
     settings = Settings(index_dir=index_dir, ingest_dir=library_copy, web_dir=web_dir,
@@ -522,7 +502,7 @@ def test_reindex_under_concurrent_queries_fails_no_request(
                 if response.status_code == 200:
                     versions.add(response.json()["index_version"])
 
-    with _uvicorn_in_thread(app) as base_url, httpx.Client(base_url=base_url) as admin:
+    with serve_in_thread(app) as base_url, httpx.Client(base_url=base_url) as admin:
         before = admin.get("/readyz").json()["version"]
         askers = [threading.Thread(target=ask, args=(base_url, n)) for n in range(6)]
         for t in askers:

@@ -14,8 +14,8 @@ from pydantic import SecretStr
 
 from backqa.api import create_app
 from backqa.config import Settings
-from conftest import PROJECT, FakeEncoder
-from reliability import ingest, serve_in_thread, write_library
+from conftest import PROJECT, FakeEncoder, serve_in_thread
+from reliability import ingest, write_library
 
 TOKEN = "fuzz-admin-token-0123456789abcdef"
 CASES: list[int] = [0]
@@ -30,7 +30,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             web_dir=PROJECT / "web", admin_token=SecretStr(TOKEN),
                             reload_interval=0.5)
     app = create_app(app_settings, encoder_factory=FakeEncoder)
-    with serve_in_thread(app) as url:
+    with serve_in_thread(app, ready_path="/readyz") as url:
         yield url
         print(f"\nschemathesis: {CASES[0]} requests sent")
 

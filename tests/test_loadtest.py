@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from backqa.api import create_app
 from backqa.config import Settings
@@ -28,7 +25,7 @@ from backqa.loadtest import (
     summarize,
 )
 from backqa.search import Searcher
-from conftest import PROJECT, FakeEncoder
+from conftest import PROJECT, FakeEncoder, serve_in_thread
 
 
 @pytest.fixture
@@ -44,20 +41,8 @@ def _server(index_dir: Path, tmp_path: Path) -> Iterator[str]:
     encoder = FakeEncoder()
     app = create_app(Settings(index_dir=index_dir, web_dir=tmp_path / "web"),
                      encoder_factory=lambda: encoder)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
+    with serve_in_thread(app) as url:
+        yield url
 
 
 def test_summary_percentiles_and_rate() -> None:

@@ -25,8 +25,8 @@ from pydantic import SecretStr
 from backqa.api import create_app, require_admin
 from backqa.config import Settings
 from backqa.search import MAX_QUERY_CHARS
-from conftest import PROJECT, FakeEncoder
-from reliability import ingest, serve_in_thread, write_library
+from conftest import PROJECT, FakeEncoder, serve_in_thread
+from reliability import ingest, write_library
 
 TOKEN = "correct-horse-battery-staple-0123456789"
 SECRET_FILE_MARK = "this-file-is-outside-the-index"
@@ -269,7 +269,7 @@ def live_server(site: Site) -> Iterator[str]:
 
     settings = Settings(root=site.base, index_dir=site.index, reload_interval=0.5)
     app = create_app(settings, encoder_factory=FakeEncoder)
-    with serve_in_thread(app, timeout_keep_alive=5) as url:
+    with serve_in_thread(app, ready_path="/readyz", timeout_keep_alive=5) as url:
         yield url
 
 

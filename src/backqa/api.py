@@ -69,7 +69,9 @@ class SearchParams(BaseModel):
                                "characters, not only whitespace)",
                    examples=["why does my back hurt after running uphill?"],
                    # documented for clients and fuzzers; checked by `_q_has_text` below
-                   json_schema_extra={"pattern": r"\S"})
+                   # Python's str.isspace() also counts U+001C-U+001F and U+0085 as space;
+                   # ECMA regexes (the schema's) do not, so name them here too.
+                   json_schema_extra={"pattern": r"[^\s\u001c-\u001f\u0085]"})
     k: int = Field(5, ge=1, le=MAX_K, description=f"Number of results (1 to {MAX_K})")
     kind: Literal["article", "forum-question", "forum-answer", "forum", ""] | None = Field(
         None, description="Only passages of this kind (`forum`: forum questions and answers; "
