@@ -40,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     from backqa.encoder import load_encoder
     from backqa.index import load_current
     from backqa.notice import read_judged
-    from backqa.search import Searcher, normalize_query
+    from backqa.search import Searcher
 
     searcher = Searcher(load_current(args.index), load_encoder("auto"))
-    questions = [normalize_query(str(r["q"])) for r in
+    questions = [searcher.prepare(str(r["q"])) for r in
                  read_judged(PROJECT / "tests" / "judged" / "notice_questions.jsonl")]
     vectors = searcher.encoder.encode(questions)
     rows = {"search": [], "detector": [], "notice": [], "topic_counts": [], "agreement": []}

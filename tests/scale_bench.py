@@ -211,6 +211,7 @@ def measure(n: int, out: Path) -> dict[str, object]:
     load_seconds = time.perf_counter() - started
     rss_loaded = rss_mb()[0]
     searcher = Searcher(index, GivenVectors())  # type: ignore[arg-type]
+    questions = [searcher.prepare(q) for q in questions]
     for q, v in zip(questions[:10], query_vecs[:10], strict=True):
         searcher.search_with_vector(q, v, k=5)
     full, dense, lexical = [], [], []

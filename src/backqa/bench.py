@@ -300,12 +300,13 @@ class Bench:
             searcher.search(q).model_dump_json()
         it = iter(qs)
         full = timed(lambda: searcher.search(next(it)).model_dump_json(), repeat)
-        vectors = searcher.encoder.encode(qs[: len(questions)])
+        prepared = [searcher.prepare(q) for q in qs[: len(questions)]]
+        vectors = searcher.encoder.encode(prepared)
         it2 = iter(range(repeat))
 
         def ranked() -> None:
             i = next(it2) % len(vectors)
-            searcher.search_with_vector(qs[i], vectors[i])
+            searcher.search_with_vector(prepared[i], vectors[i])
 
         return {"search": stats_ms(full), "without_embedding": stats_ms(timed(ranked, repeat))}
 

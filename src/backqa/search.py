@@ -171,7 +171,7 @@ class Searcher:
         normalized = normalize_query(query)
         if not normalized:
             return SearchResponse(query=query, no_match=True, index_version=self.index.version)
-        text = self.lexical_query(normalized)
+        text = self.prepare(query)
         vector = self.embed(text)
         response = self.search_with_vector(text, vector, k=k, kind=kind, topic=topic)
         if response.notice is None and text != " ".join(query.split()):
@@ -184,7 +184,8 @@ class Searcher:
 
     def search_with_vector(self, text: str, vector: np.ndarray, k: int = 5,
                            kind: str | None = None, topic: str | None = None) -> SearchResponse:
-        """Rank with an already computed question embedding (lets callers batch them)."""
+        """Rank with an already computed question embedding (lets callers batch them);
+        `text` is the question as `prepare` returns it, and `vector` its embedding."""
         if topic is not None and topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r}: use one of {', '.join(TOPICS)}")
         notice = self.notice(text, vector)
@@ -293,7 +294,7 @@ class Searcher:
     def rank(self, text: str, vector: np.ndarray, depth: int) -> list[Candidate]:
         """The union of both rankers' top `depth`, scored by both and fused, best first."""
         dense_rows, dense_scores = self.dense_ranking(vector, depth)
-        lexical_all = self.index.lexical.scores(self.lexical_query(text))
+        lexical_all = self.index.lexical.scores(text)
         lex_rows = top_rows(lexical_all, depth)
         rows = np.unique(np.concatenate([dense_rows, lex_rows])).astype(np.int64)
         if rows.size == 0:
@@ -341,7 +342,7 @@ class Searcher:
     def evidence(self, text: str, candidates: list[Candidate]) -> Evidence:
         best_dense = max((c.dense or 0.0 for c in candidates), default=0.0)
         return Evidence(dense=best_dense,
-                        lexical=self.index.lexical.best_coverage(self.lexical_query(text)))
+                        lexical=self.index.lexical.best_coverage(text))
 
     def diversify(self, candidates: list[Candidate], passages: dict[int, StoredPassage],
                   k: int) -> list[Candidate]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from backqa.encoder import Encoder
 from backqa.index import IndexLoadError, LoadedIndex
-from backqa.search import Searcher, normalize_query
+from backqa.search import Searcher
 from backqa.versions import IndexDirectory, IndexLocked
 
 log = logging.getLogger("backqa.service")
@@ -485,7 +485,7 @@ class QueryService:
         if self.encoder.idle:  # nothing to batch with: embed and rank in one search thread
             return await loop.run_in_executor(self._pool, _search_json, searcher, query, k,
                                               kind, started, topic)
-        text = normalize_query(query)
+        text = searcher.prepare(query)  # what `search` will embed, typos fixed
         if text:
             vector = (await self.encoder.encode_async([text]))[0]
             searcher = copy.copy(searcher)
