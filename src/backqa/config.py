@@ -13,6 +13,11 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Passage length bounds in words: a paragraph is the natural passage; shorter ones join a
+# neighbour in the same section, longer ones are cut at sentence boundaries.
+DEFAULT_MIN_WORDS = 40
+DEFAULT_MAX_WORDS = 180
+
 
 def project_root() -> Path:
     """The checkout this package runs from (the folder holding `pyproject.toml`), else the cwd."""
@@ -44,8 +49,8 @@ class Settings(BaseSettings):
     search_threads: int = Field(4, ge=1, le=256, description="Threads ranking searches")
     embed_batch: int = Field(32, ge=1, le=512,
                              description="Most questions embedded together in one batch")
-    min_words: int = Field(40, ge=1)
-    max_words: int = Field(180, ge=10)
+    min_words: int = Field(DEFAULT_MIN_WORDS, ge=1, description="Shortest passage, in words")
+    max_words: int = Field(DEFAULT_MAX_WORDS, ge=10, description="Longest passage, in words")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,18 +1,22 @@
-"""The data that flows through ingest: source -> document -> sections -> passages.
+"""The data that flows through backqa: source -> document -> sections -> passages.
 
-Each stage is a small component that takes one of these types and returns the next, so the
-whole pipeline reads top to bottom in `ingest.py`.
+Each ingest stage is a small component that takes one of these types and returns the next
+(`ingest/pipeline.py` reads top to bottom); the index stores them and search reads them back.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 SourceKind = Literal["article", "forum-thread"]
 PassageKind = Literal["article", "forum-question", "forum-answer"]
 SourceFormat = Literal["text", "markdown", "html"]
+# What a passage is about, labelled at ingest (`ingest/topics.py`) and filtered on in search.
+Topic = Literal["cause", "treatment", "prevention", "when-to-see-a-doctor", "personal-experience"]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+DOCTOR_TOPIC: Topic = "when-to-see-a-doctor"
 
 
 def content_hash(text: str) -> str:
@@ -109,7 +113,7 @@ class Passage:
     answer_number: int | None = None
     part_title: str | None = None
     group_id: int | None = None  # near-duplicate group; None when unique
-    topics: list[str] = field(default_factory=list)  # see topics.py
+    topics: list[str] = field(default_factory=list)  # see ingest/topics.py
 
     @property
     def section(self) -> str | None:

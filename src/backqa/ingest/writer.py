@@ -1,0 +1,97 @@
+"""Writing one index version folder: store, vectors, BM25, claim vectors, then the manifest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from backqa.documents import Document, Passage
+from backqa.encoders.identity import ModelIdentity
+from backqa.index.calibration import NoMatchCalibration
+from backqa.index.checkpoints import checkpoint
+from backqa.index.claims import claim_vectors, save_claims
+from backqa.index.layout import VersionFiles
+from backqa.index.lexical import LexicalIndex
+from backqa.index.manifest import (
+    MANIFEST_FORMAT,
+    ChunkingInfo,
+    Counts,
+    LexicalInfo,
+    Manifest,
+    ModelInfo,
+    SourceEntry,
+    VectorIndexInfo,
+    file_digests,
+    write_manifest,
+)
+from backqa.index.store import write_store
+from backqa.index.vectors import build_vector_index, save_vector_index
+
+# Bump when cleaning, structure or chunking rules change, so existing indexes are rebuilt.
+# 2: passages carry topics, and claim vectors are stored for agreement across sources.
+PIPELINE_VERSION = 2
+
+
+@dataclass
+class BuiltVersion:
+    """Everything a version folder is written from."""
+
+    version_id: str
+    identity: ModelIdentity
+    documents: list[Document]
+    passages: list[Passage]
+    vectors: np.ndarray
+    ingested_at: dict[str, str]
+    chunking: ChunkingInfo
+    no_match: NoMatchCalibration | None = None
+    claims: np.ndarray | None = None  # passage texts' own vectors, when agreement is on
+
+
+class VersionWriter:
+    """Writes a `BuiltVersion` into an empty build folder; the manifest goes last."""
+
+    def write(self, build: Path, version: BuiltVersion) -> Manifest:
+        files = VersionFiles(build)
+        passages = version.passages
+        write_store(files.store, version.documents, passages, version.ingested_at)
+        checkpoint("store")
+        faiss_index, vector_info = build_vector_index(version.vectors)
+        try:
+            save_vector_index(faiss_index, files.vectors)
+        except RuntimeError as exc:  # faiss reports write errors (disk full) as RuntimeError
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else str(exc)
+            raise OSError(f"{files.vectors}: cannot write the FAISS index ({first})") from exc
+        checkpoint("vectors")
+        LexicalIndex.build([p.embed_text for p in passages]).save(files.lexical)
+        if version.claims is not None:
+            save_claims(claim_vectors(version.claims), build)
+        checkpoint("lexical")
+        per_source = Counter(p.source_id for p in passages)
+        identity = version.identity
+        manifest = Manifest(
+            format=MANIFEST_FORMAT,
+            pipeline=PIPELINE_VERSION,
+            version=version.version_id,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            model=ModelInfo.model_validate(identity.to_dict()),
+            dimensions=identity.dimensions,
+            chunking=version.chunking,
+            vector_index=VectorIndexInfo.model_validate(vector_info),
+            lexical=LexicalInfo(),
+            no_match=version.no_match,
+            counts=Counts(
+                sources=len(version.documents), passages=len(passages),
+                groups=len({p.group_id for p in passages if p.group_id is not None}),
+                grouped_passages=sum(1 for p in passages if p.group_id is not None)),
+            sources={d.source.id: SourceEntry(hash=d.source.hash, path=d.source.path,
+                                              passages=per_source.get(d.source.id, 0))
+                     for d in version.documents},
+            files=file_digests(build),
+        )
+        write_manifest(build, manifest)
+        checkpoint("manifest")
+        return manifest

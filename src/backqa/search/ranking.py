@@ -1,0 +1,69 @@
+"""Hybrid ranking: dense (FAISS) and lexical (BM25) candidates, both rankers scoring the union.
+
+Each ranker proposes its top `depth`; every candidate is then scored by both (the dense cosine
+from the stored vector, the BM25 score from the full score vector) and the two are fused
+(`fusion.fuse`). Ties break by row, so a ranking is reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backqa.index.lexical import top_rows
+from backqa.index.loaded import LoadedIndex
+from backqa.index.vectors import StoredVectors
+from backqa.search.fusion import Candidate, RankingConfig, fuse
+
+
+class HybridRanker:
+    """Candidates for a question from one loaded index, best first."""
+
+    def __init__(self, index: LoadedIndex, config: RankingConfig) -> None:
+        self.index = index
+        self.config = config
+        self.stored = StoredVectors(index.vectors)
+
+    def dense_ranking(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, cosines) of the `depth` nearest passages, best first."""
+        depth = min(depth, self.index.passage_count)
+        if depth <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        sims, ids = self.index.vectors.search(
+            np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), depth)
+        keep = ids[0] >= 0
+        return ids[0][keep].astype(np.int64), sims[0][keep]
+
+    def lexical_ranking(self, text: str, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, BM25 scores) of the `depth` best lexical matches with a score above zero."""
+        return self.index.lexical.top(text, depth)
+
+    def rank(self, text: str, vector: np.ndarray, depth: int) -> list[Candidate]:
+        """The union of both rankers' top `depth`, scored by both and fused, best first."""
+        dense_rows, dense_scores = self.dense_ranking(vector, depth)
+        lexical_all = self.index.lexical.scores(text)
+        lex_rows = top_rows(lexical_all, depth)
+        rows = np.unique(np.concatenate([dense_rows, lex_rows])).astype(np.int64)
+        if rows.size == 0:
+            return []
+        vectors = self.stored.get(rows.tolist())
+        dense = self.cosines(vector, rows, dense_rows, dense_scores) if vectors is None \
+            else vectors @ vector.astype(np.float32)
+        lexical = lexical_all[rows].astype(np.float32)
+        fused = fuse(self.config, dense, lexical)
+        order = np.lexsort((rows, -fused))
+        return [Candidate(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
+                for i in order]
+
+    def cosines(self, vector: np.ndarray, rows: np.ndarray, known_rows: np.ndarray,
+                known_scores: np.ndarray) -> np.ndarray:
+        """Cosine of the question with each row: from the dense search where it found the row,
+        computed from the stored vector otherwise (or the worst found score if it cannot)."""
+        known = dict(zip(known_rows.tolist(), known_scores.tolist(), strict=True))
+        missing = [int(r) for r in rows if int(r) not in known]
+        if missing:
+            vectors = self.stored.get(missing)
+            floor = float(known_scores.min()) if known_scores.size else 0.0
+            values = (vectors @ vector.astype(np.float32)).tolist() if vectors is not None \
+                else [floor] * len(missing)
+            known.update(zip(missing, values, strict=True))
+        return np.array([known[int(r)] for r in rows], dtype=np.float32)

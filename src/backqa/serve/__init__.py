@@ -1,0 +1,1 @@
+"""The HTTP service: the FastAPI app, its routes, and the query service behind them."""

@@ -1,0 +1,1 @@
+"""Developer tools: evaluation, benchmarks and load tests (`backqa eval`, `backqa bench`)."""

@@ -1,0 +1,361 @@
+"""Scale benchmark: build full index versions of 10k, 100k and 1M passages and measure build
+time, index load time, resident memory, query latency and dense recall@10 against exact search.
+
+Run from the project root (takes ~1 h for 1M on 2 cores; sizes are configurable):
+
+    .venv/bin/python tests/scale_bench.py --sizes 10000,100000,1000000
+
+Corpus: real text from BEIR SciFact (read in place from ../shared/benchmarks/scifact, never
+copied), repeated with variations (a sentence dropped, sentences rotated) and cut into passages
+of at most 120 words. Vectors: synthetic, because embedding 1M passages would take hours; each
+is a random mix of two real MiniLM embeddings of SciFact titles plus Gaussian noise, so the
+vectors cluster the way real embeddings do. Ten abstracts make one source (~20 passages).
+Queries: the SciFact questions with their real
+MiniLM embeddings. Every size is built in its own process, then loaded and queried in a fresh
+process, so memory figures are those of a serving process.
+
+Writes `<out>/results.json`, and with `--plot`/`--table` the PNG and a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROJECT = Path(__file__).resolve().parents[1]
+SCIFACT = PROJECT.parent / "shared" / "benchmarks" / "scifact"
+DIMS = 384
+NOISE = 0.02  # per-dimension sigma: noise norm ~0.4 against unit-length mixtures
+PASSAGE_WORDS = 120
+QUERIES = 200
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+# -- corpus ----------------------------------------------------------------------------------
+
+def scifact_docs() -> list[tuple[str, str, str]]:
+    docs = []
+    with open(SCIFACT / "corpus.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row.get("text"):
+                docs.append((str(row["_id"]), row.get("title") or "", row["text"]))
+    return docs
+
+
+def scifact_queries(limit: int) -> list[str]:
+    with open(SCIFACT / "queries.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line, _ in zip(handle, range(limit), strict=False)]
+
+
+def base_embeddings(out: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Real MiniLM embeddings of SciFact titles (the mixture bases) and questions, cached."""
+    path = out / "bases.npz"
+    if path.is_file():
+        data = np.load(path)
+        return data["titles"], data["queries"]
+    from backqa.encoders import load_encoder
+
+    encoder = load_encoder("auto")
+    titles = [t for _, t, _ in scifact_docs() if t]
+    started = time.perf_counter()
+    title_vecs = encoder.encode(titles, batch_size=64, progress=True)
+    query_vecs = encoder.encode(scifact_queries(QUERIES), batch_size=64)
+    print(f"embedded {len(titles)} titles and {len(query_vecs)} questions in "
+          f"{time.perf_counter() - started:.0f}s", file=sys.stderr)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez(path, titles=title_vecs, queries=query_vecs)
+    return title_vecs, query_vecs
+
+
+def synthetic_vectors(n: int, bases: np.ndarray, seed: int = 7) -> np.ndarray:
+    """n unit vectors, each a random mix of two bases plus noise (deterministic per seed)."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, bases.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        i = rng.integers(len(bases), size=m)
+        j = rng.integers(len(bases), size=m)
+        a = rng.uniform(0.5, 1.0, size=(m, 1)).astype(np.float32)
+        block = a * bases[i] + (1 - a) * bases[j]
+        block += rng.standard_normal(block.shape, dtype=np.float32) * NOISE
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        out[start : start + m] = block
+    return out
+
+
+def passages_for(n: int, docs_per_source: int = 10):
+    """n passages of real SciFact text, repeated with variations. Each source gathers
+    `docs_per_source` abstracts as sections (about 20 passages a source, like a long article
+    or forum thread), so a 1M library has ~50k sources."""
+    from backqa.documents import Document, Passage, RawSource, Section
+
+    docs = scifact_docs()
+    rng = np.random.default_rng(11)
+    documents: list[Document] = []
+    passages: list[Passage] = []
+    copy = 0
+    while True:
+        for first in range(0, len(docs), docs_per_source):
+            sid = f"scifact-{docs[first][0]}-v{copy}"
+            sections: list[Section] = []
+            bodies: list[str] = []
+            ordinal = 0
+            for doc_id, title, text in docs[first : first + docs_per_source]:
+                sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+                if copy and len(sentences) > 2:
+                    del sentences[int(rng.integers(len(sentences)))]
+                    shift = copy % len(sentences)
+                    sentences = sentences[shift:] + sentences[:shift]
+                words = " ".join(sentences).split()
+                chunks = [" ".join(words[i : i + PASSAGE_WORDS])
+                          for i in range(0, len(words), PASSAGE_WORDS)]
+                section_ordinal = len(sections)
+                sections.append(Section(heading_path=[title or doc_id], blocks=chunks))
+                bodies.append("\n\n".join(chunks))
+                for chunk in chunks:
+                    passages.append(Passage(
+                        id=f"{sid}-p{ordinal}", source_id=sid, ordinal=ordinal,
+                        section_ordinal=section_ordinal, text=chunk,
+                        embed_text=f"{title}\n{chunk}", kind="article",
+                        heading_path=[title or doc_id]))
+                    ordinal += 1
+                    if len(passages) == n:
+                        break
+                if len(passages) == n:
+                    break
+            source = RawSource(id=sid, path=f"scale/{sid}.txt", text="\n\n".join(bodies),
+                               format="text", title=f"SciFact collection {sid}", kind="article")
+            documents.append(Document(source=source, title=source.title or sid, kind="article",
+                                      sections=sections))
+            if len(passages) == n:
+                return documents, passages
+        copy += 1
+
+
+# -- build and measure (each in its own process) --------------------------------------------
+
+def build(n: int, out: Path) -> dict[str, object]:
+    """Write one complete index version of n passages, exactly as ingest writes it."""
+    from backqa.config import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
+    from backqa.encoders.identity import model_identity
+    from backqa.index.manifest import ChunkingInfo
+    from backqa.ingest.writer import BuiltVersion, VersionWriter
+
+    titles, _ = base_embeddings(out)
+    started = time.perf_counter()
+    documents, passages = passages_for(n)
+    vectors = synthetic_vectors(n, titles)
+    prepared = time.perf_counter() - started
+    version_dir = out / f"n{n}" / "version"
+    if version_dir.exists():
+        import shutil
+
+        shutil.rmtree(version_dir)
+    version_dir.mkdir(parents=True)
+    stamp = "2026-01-01T00:00:00+00:00"
+    started = time.perf_counter()
+    VersionWriter().write(version_dir, BuiltVersion(
+        version_id=f"scale-{n}", identity=model_identity(), documents=documents,
+        passages=passages, vectors=vectors,
+        ingested_at={d.source.id: stamp for d in documents},
+        chunking=ChunkingInfo(min_words=DEFAULT_MIN_WORDS, max_words=DEFAULT_MAX_WORDS)))
+    seconds = time.perf_counter() - started
+    manifest = json.loads((version_dir / "manifest.json").read_text())
+    size = sum(p.stat().st_size for p in version_dir.rglob("*") if p.is_file())
+    result = {"passages": n, "sources": len(documents), "prepare_seconds": round(prepared, 1),
+              "build_seconds": round(seconds, 1), "vector_index": manifest["vector_index"],
+              "disk_mb": round(size / 2**20), "build_peak_rss_mb": round(rss_mb()[1])}
+    (out / f"n{n}" / "build.json").write_text(json.dumps(result))
+    return result
+
+
+class GivenVectors:
+    """The installed model's identity; questions arrive already embedded (SciFact queries)."""
+
+    def __init__(self) -> None:
+        from backqa.encoders.identity import model_identity
+
+        self.identity = model_identity()
+
+    def encode(self, texts: list[str], batch_size: int = 32,
+               progress: bool = False) -> np.ndarray:
+        raise RuntimeError("the scale benchmark passes question vectors in")
+
+
+def measure(n: int, out: Path) -> dict[str, object]:
+    """Load the version in this (fresh) process and time queries through the full path."""
+    import faiss
+
+    from backqa.index.loaded import LoadedIndex
+    from backqa.search.searcher import Searcher
+
+    _, query_vecs = base_embeddings(out)
+    questions = scifact_queries(QUERIES)
+    rss_before = rss_mb()[0]
+    started = time.perf_counter()
+    index = LoadedIndex.load(out / f"n{n}" / "version", verify=True)
+    load_seconds = time.perf_counter() - started
+    rss_loaded = rss_mb()[0]
+    searcher = Searcher(index, GivenVectors())  # type: ignore[arg-type]
+    questions = [searcher.prepare(q) for q in questions]
+    for q, v in zip(questions[:10], query_vecs[:10], strict=True):
+        searcher.search_with_vector(q, v, k=5)
+    full, dense, lexical = [], [], []
+    for q, v in zip(questions, query_vecs, strict=True):
+        t0 = time.perf_counter()
+        searcher.search_with_vector(q, v, k=5)
+        t1 = time.perf_counter()
+        index.vectors.search(v.reshape(1, -1), searcher.depth)
+        t2 = time.perf_counter()
+        index.lexical.top(q, searcher.depth)
+        t3 = time.perf_counter()
+        full.append(t1 - t0)
+        dense.append(t2 - t1)
+        lexical.append(t3 - t2)
+    rss_now, rss_peak = rss_mb()
+    # recall@10 of the dense index against exact search over the same (regenerated) vectors
+    titles, _ = base_embeddings(out)
+    vectors = synthetic_vectors(n, titles)
+    _, truth = faiss.knn(query_vecs, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    _, found = index.vectors.search(query_vecs, 10)
+    recall = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found,
+                                                                       strict=True)]))
+    t0 = time.perf_counter()
+    for v in query_vecs[:50]:
+        faiss.knn(v.reshape(1, -1), vectors, searcher.depth, metric=faiss.METRIC_INNER_PRODUCT)
+    exact_ms = (time.perf_counter() - t0) / 50 * 1000
+
+    def ms(values: list[float], q: float) -> float:
+        return round(float(np.quantile(values, q)) * 1000, 3)
+
+    return {"passages": n, "load_seconds": round(load_seconds, 2),
+            "rss_mb": round(rss_now), "rss_loaded_mb": round(rss_loaded),
+            "rss_index_mb": round(rss_loaded - rss_before), "peak_rss_mb": round(rss_peak),
+            "query_median_ms": ms(full, 0.5), "query_p99_ms": ms(full, 0.99),
+            "dense_median_ms": ms(dense, 0.5), "lexical_median_ms": ms(lexical, 0.5),
+            "exact_dense_ms": round(exact_ms, 3), "recall_at_10": round(recall, 4),
+            "vector_index": index.manifest.vector_index.type, "queries": len(full)}
+
+
+def child(kind: str, n: int, out: Path, timeout: float) -> dict[str, object]:
+    command = [sys.executable, __file__, f"--_{kind}", str(n), "--out", str(out)]
+    print(f"[{time.strftime('%H:%M:%S')}] {kind} n={n}", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT / "src")})
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} n={n} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- report ----------------------------------------------------------------------------------
+
+def plot(rows: list[dict[str, object]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = [r["passages"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(n, [r["query_median_ms"] for r in rows], "o-", label="search median (full path)")
+    left.plot(n, [r["query_p99_ms"] for r in rows], "o--", label="search p99")
+    left.plot(n, [r["dense_median_ms"] for r in rows], "s-", label="dense (FAISS) median")
+    left.plot(n, [r["lexical_median_ms"] for r in rows], "^-", label="lexical (BM25) median")
+    left.plot(n, [r["exact_dense_ms"] for r in rows], "x:", label="exact dense scan")
+    left.axhline(20, color="grey", lw=0.8, ls=":")
+    left.set(xscale="log", yscale="log", xlabel="passages", ylabel="ms per question",
+             title="Query latency (excl. question embedding)")
+    left.legend(fontsize=7)
+    right.plot(n, [r["rss_mb"] for r in rows], "o-", label="serving process RSS")
+    right.plot(n, [r["build_peak_rss_mb"] for r in rows], "s--", label="build peak RSS")
+    right.plot(n, [r["disk_mb"] for r in rows], "^:", label="index on disk")
+    right.axhline(3072, color="grey", lw=0.8, ls=":")
+    right.set(xscale="log", yscale="log", xlabel="passages", ylabel="MB",
+              title="Memory and disk")
+    right.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = ["| passages | vector index | build s | load s | RSS MB | disk MB | search median"
+             " ms | p99 ms | dense ms | BM25 ms | exact scan ms | recall@10 |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        vi = r["vector_info"]
+        kind = vi["type"] + (f" (nlist {vi['nlist']}, nprobe {vi['nprobe']})"
+                             if "nprobe" in vi else "")
+        lines.append(f"| {r['passages']:,} | {kind} | {r['build_seconds']} | "
+                     f"{r['load_seconds']} | {r['rss_mb']} | {r['disk_mb']} | "
+                     f"{r['query_median_ms']} | {r['query_p99_ms']} | {r['dense_median_ms']} | "
+                     f"{r['lexical_median_ms']} | {r['exact_dense_ms']} | "
+                     f"{r['recall_at_10']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--out", default="/tmp/backqa-scale", help="work folder (big at 1M)")
+    parser.add_argument("--plot", help="write the PNG here (e.g. docs/scaling.png)")
+    parser.add_argument("--table", help="write the Markdown table here")
+    parser.add_argument("--timeout", type=float, default=3 * 3600, help="seconds per step")
+    parser.add_argument("--keep", action="store_true", help="keep the built versions")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure versions kept by an earlier run instead of rebuilding")
+    parser.add_argument("--_build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--_measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    if args._build:
+        print(json.dumps(build(args._build, out)))
+        return 0
+    if args._measure:
+        print(json.dumps(measure(args._measure, out)))
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    base_embeddings(out)
+    rows: list[dict[str, object]] = []
+    for n in sorted(int(s) for s in args.sizes.split(",")):
+        saved = out / f"n{n}" / "build.json"
+        if args.reuse and saved.is_file() and (out / f"n{n}" / "version").is_dir():
+            built = json.loads(saved.read_text())
+        else:
+            built = child("build", n, out, args.timeout)
+        measured = child("measure", n, out, args.timeout)
+        row = {**built, **measured, "vector_info": built["vector_index"]}
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+        (out / "results.json").write_text(json.dumps(rows, indent=2))
+        if not args.keep:
+            import shutil
+
+            shutil.rmtree(out / f"n{n}", ignore_errors=True)
+    if args.plot:
+        plot(rows, Path(args.plot))
+    if args.table:
+        Path(args.table).write_text(table(rows))
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

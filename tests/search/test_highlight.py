@@ -1,0 +1,49 @@
+"""Highlighting: the best sentence of a passage for a question, with offsets into the text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backqa.search.highlight import Highlighter, sentence_spans
+
+TEXT = ("Rest is crucial. Avoid running until the pain subsides.\n"
+        "Apply ice packs to the affected area for 15-20 minutes at a time, several times a "
+        "day. This helps reduce inflammation.")
+
+
+def test_picks_the_sentence_with_the_question_terms() -> None:
+    found = Highlighter().highlight("should I put ice packs on it?", TEXT)
+    assert found is not None
+    assert found.text.startswith("Apply ice packs")
+    assert TEXT[found.start:found.end] == found.text
+
+
+def test_rare_terms_count_more() -> None:
+    idf = {"rest": 0.1, "inflamm": 5.0}.get
+    found = Highlighter(lambda t: idf(t) or 0.0).highlight("rest inflammation", TEXT)
+    assert found is not None and found.text == "This helps reduce inflammation."
+
+
+def test_no_shared_term_gives_no_highlight() -> None:
+    assert Highlighter().highlight("sourdough bread", TEXT) is None
+    assert Highlighter().highlight("the and of", TEXT) is None  # stopwords only
+
+
+def test_a_short_exclamation_does_not_beat_the_informative_sentence() -> None:
+    text = "Prevention is key! Prevention of back pain starts with a warm-up before each run."
+    found = Highlighter().highlight("how do I prevent back pain when I run", text)
+    assert found is not None and found.text.startswith("Prevention of back pain")
+
+
+def test_sentence_spans_split_on_ends_and_lines() -> None:
+    spans = sentence_spans("One. Two!\n- three\n  ")
+    assert [("One. Two!\n- three\n  ")[a:b] for a, b in spans] == ["One.", "Two!", "- three"]
+
+
+@given(st.text(max_size=300), st.text(max_size=40))
+def test_offsets_always_point_into_the_text(text: str, query: str) -> None:
+    found = Highlighter().highlight(query, text)
+    if found is not None:
+        assert 0 <= found.start < found.end <= len(text)
+        assert text[found.start:found.end] == found.text
