@@ -17,13 +17,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from backqa.encoders.identity import ModelIdentity
+
+if TYPE_CHECKING:
+    import httpx
+    from fastapi import FastAPI
+
+    from backqa.config import Settings
+    from backqa.encoders.identity import Encoder
 
 PROJECT = Path(__file__).resolve().parents[1]
 TESTS = PROJECT / "tests"
@@ -266,3 +274,64 @@ def fake_cli(args: list[str], root: Path, **extra: str) -> subprocess.Popen[str]
     slows each embedding batch (see fake_backqa.py)."""
     return subprocess.Popen([PYTHON, str(FAKE_CLI), *args], env=cli_env(root, **extra),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+# -- serving: the app as `backqa serve` builds it, and what the serve tests share ---------------
+# (owned by the serve split, issue 11)
+
+ADMIN_TOKEN = "test-admin-token-5f2c"
+SORE_BACK = "what stretches help a sore lower back after running"
+
+
+def serve_app(settings: Settings,
+              encoder_factory: Callable[[], Encoder] = FakeEncoder) -> FastAPI:
+    """The app exactly as `backqa serve` builds it (an admin reindex runs the ingest
+    pipeline, with the service's shared encoder), with the fake encoder by default."""
+    from backqa.cli.serve import serve_app as build
+
+    return build(settings, encoder_factory=encoder_factory)
+
+
+class GatedFakeEncoder(FakeEncoder):
+    """Passage batches (more than one text, i.e. an ingest) wait until `gate` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: bool = False) -> np.ndarray:
+        if len(texts) > 1:
+            assert self.gate.wait(30)
+        return super().encode(texts, batch_size, progress)
+
+
+class ThreadRecorder(FakeEncoder):
+    """Records the name of the thread each `encode` call runs in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[str] = []
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: bool = False) -> np.ndarray:
+        self.threads.append(threading.current_thread().name)
+        return super().encode(texts)
+
+
+def wait_job(client: httpx.Client, job_id: str, token: str = ADMIN_TOKEN) -> dict[str, Any]:
+    """Poll `/api/admin/jobs/ID` (through an httpx or test client) until the job finished."""
+    deadline = time.monotonic() + 60
+    while True:
+        job: dict[str, Any] = client.get(
+            f"/api/admin/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        if job["state"] not in ("queued", "running"):
+            return job
+        assert time.monotonic() < deadline, "the reindex never finished"
+        time.sleep(0.05)
+
+
+def without_time(response: dict[str, Any]) -> dict[str, Any]:
+    """A search response without `took_ms` (the one field two runs need not share)."""
+    return {k: v for k, v in response.items() if k != "took_ms"}

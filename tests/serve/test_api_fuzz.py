@@ -11,10 +11,10 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from pydantic import SecretStr
+from schemathesis.checks import positive_data_acceptance
 
 from backqa.config import Settings
-from backqa.serve.app import create_app
-from helpers import PROJECT, FakeEncoder, ingest, serve_in_thread, write_library
+from helpers import PROJECT, ingest, serve_app, serve_in_thread, write_library
 
 TOKEN = "fuzz-admin-token-0123456789abcdef"
 CASES: list[int] = [0]
@@ -28,12 +28,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app_settings = Settings(root=base, index_dir=base / "index", ingest_dir=library,
                             web_dir=PROJECT / "web", admin_token=SecretStr(TOKEN),
                             reload_interval=0.5)
-    app = create_app(app_settings, encoder_factory=FakeEncoder)
+    app = serve_app(app_settings)
     with serve_in_thread(app, ready_path="/readyz") as url:
         yield url
         print(f"\nschemathesis: {CASES[0]} requests sent")
 
 
+# Whether an upload is accepted depends on its file name (a type ingest reads), which the
+# schema cannot say: a schema-valid upload of `file.png` is rightly refused with a 415.
+UPLOADS = {"/api/admin/inspect", "/api/admin/sources"}
 OPERATION_SETTINGS = settings(max_examples=150, deadline=None, database=None,
                               suppress_health_check=list(HealthCheck))
 
@@ -53,7 +56,9 @@ def test_api_conforms_to_its_schema(server: str) -> None:
         @given(case=operation.as_strategy())
         def fuzz(case: schemathesis.Case) -> None:
             CASES[0] += 2
+            excluded = [positive_data_acceptance] if case.operation.path in UPLOADS else []
             case.call_and_validate(timeout=30)
-            case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+            case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30,
+                                   excluded_checks=excluded)
 
         fuzz()

@@ -24,8 +24,8 @@ from pydantic import SecretStr
 
 from backqa.config import Settings
 from backqa.search.query import MAX_QUERY_CHARS
-from backqa.serve.app import create_app, require_admin
-from helpers import PROJECT, FakeEncoder, ingest, serve_in_thread, write_library
+from backqa.serve.auth import require_admin
+from helpers import PROJECT, FakeEncoder, ingest, serve_app, serve_in_thread, write_library
 
 TOKEN = "correct-horse-battery-staple-0123456789"
 SECRET_FILE_MARK = "this-file-is-outside-the-index"
@@ -54,7 +54,7 @@ def make_client(site: Site, token: str | None = TOKEN,
     settings = Settings(root=site.base, index_dir=site.index, ingest_dir=site.library,
                         web_dir=site.base / "web", reload_interval=0.2,
                         admin_token=SecretStr(token) if token else None)
-    return TestClient(create_app(settings, encoder_factory=encoder))
+    return TestClient(serve_app(settings, encoder))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_admin_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatc
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr("backqa.serve.app.hmac.compare_digest", spy)
+    monkeypatch.setattr("backqa.serve.auth.hmac.compare_digest", spy)
     early = "x" + secret[1:]   # wrong at the first character
     late = secret[:-1] + "x"   # wrong at the last
     timings: dict[str, list[float]] = {"early": [], "late": []}
@@ -267,7 +267,7 @@ def live_server(site: Site) -> Iterator[str]:
     """The app under uvicorn on 127.0.0.1 (a real socket server, for slow-client tests)."""
 
     settings = Settings(root=site.base, index_dir=site.index, reload_interval=0.5)
-    app = create_app(settings, encoder_factory=FakeEncoder)
+    app = serve_app(settings)
     with serve_in_thread(app, ready_path="/readyz", timeout_keep_alive=5) as url:
         yield url
 
