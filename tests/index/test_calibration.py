@@ -38,10 +38,29 @@ def test_thresholds_sit_between_the_two_sides() -> None:
     assert all(rule.refuses(Evidence(d, lx)) for _, d, lx in off)
 
 
-def test_inseparable_questions_are_named() -> None:
-    with pytest.raises(CalibrationError, match=r"on-topic b .* off-topic x"):
-        calibrate([("a", 0.7, 1.0), ("b", 0.2, 0.1)], [("x", 0.3, 0.1)], model_key="m",
-                  judged_set="s")
+def test_on_topic_questions_come_first_and_the_rest_are_named() -> None:
+    """An off-topic question closer to the library than an on-topic one is answered (a knee
+    question to a back-pain library), named; the ones further away are still refused."""
+    on = [("a", 0.7, 1.0), ("b", 0.2, 0.1)]
+    off = [("near", 0.3, 0.1), ("far", 0.05, 0.0), ("words", 0.1, 0.5)]
+    c = calibrate(on, off, model_key="m", judged_set="s", min_answered=1.0)
+    rule = NoMatchRule(c.dense, c.lexical)
+    from backqa.search.no_match import Evidence
+
+    assert all(not rule.refuses(Evidence(d, lx)) for _, d, lx in on)
+    assert rule.refuses(Evidence(0.05, 0.0)) and rule.refuses(Evidence(0.1, 0.5))
+    assert c.dense == pytest.approx(0.15)  # halfway between "b" 0.2 and "words" 0.1
+    assert c.answered_off_topic == ["near"] and c.refused_on_topic == []
+
+
+def test_the_on_topic_question_furthest_from_the_library_may_be_given_up() -> None:
+    """With 99% to answer, one of 100 on-topic questions may be refused, so an off-topic
+    question as far from the library as that one is refused too."""
+    on = [(f"q{i}", 0.5 + i / 1000, 0.1) for i in range(99)] + [("odd", 0.15, 0.0)]
+    off = [("bike", 0.16, 0.1), ("bread", 0.05, 0.0)]
+    c = calibrate(on, off, model_key="m", judged_set="s")
+    assert c.refused_on_topic == ["odd"] and c.answered_off_topic == []
+    assert c.dense == pytest.approx((0.5 + 0.16) / 2)
     with pytest.raises(CalibrationError, match="both"):
         calibrate([], [("x", 0.3, 0.1)], model_key="m", judged_set="s")
 

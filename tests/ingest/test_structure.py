@@ -1,11 +1,14 @@
+"""Structure: titles, headings, captions, multi-article pages and forum threads."""
+
+from __future__ import annotations
+
+import pytest
 
 from backqa.documents import RawSource
 from backqa.ingest.builder import DocumentBuilder
 from backqa.ingest.cleaning import TextCleaner
 from backqa.ingest.structure import StructureDetector, is_heading_like, is_title_case
 from helpers import FIXTURES, LIBRARY
-
-FIXTURES = FIXTURES
 
 
 def build(text: str, fmt: str = "text", **meta: str):
@@ -143,3 +146,33 @@ def test_every_line_a_paragraph_when_text_has_no_blank_lines() -> None:
     lines = TextCleaner().clean(text)
     doc = StructureDetector().detect(RawSource("d", "d.txt", text, "text"), lines)
     assert doc.sections[0].blocks == ["First paragraph sentence.", "Second paragraph sentence."]
+
+
+@pytest.mark.parametrize(("caption", "after"), [
+    ("Woman Holding Her Lower Back In Pain",
+     "As runners, we push our bodies to the limit and strive for faster times."),
+    ("Runner Stretching On A Park Bench",
+     "Most beginners build mileage too quickly. Here is a plan that avoids it."),
+    ("Man Running Along The Beach At Sunset",
+     "Sand is soft, and soft ground changes how your calves work."),
+])
+def test_a_photo_caption_is_dropped_not_made_a_heading(caption: str, after: str) -> None:
+    text = f"# A guide for runners\n\n{caption}\n\n{after} " + "More body text here. " * 8
+    doc = build(text, fmt="markdown")
+    assert all(caption not in s.heading_path for s in doc.sections)
+    assert caption not in doc.text
+    assert [d.text for d in doc.dropped if d.rule.startswith("caption")] == [caption]
+
+
+@pytest.mark.parametrize(("heading", "after"), [
+    ("Proper Running Form", "Working with a running coach can help correct flaws in your form."),
+    ("Back Strengthening Exercises", "Each exercise should be done 5 to 10 times a day."),
+    ("Gradual Return to Running", "Once your pain subsides, gradually increase your distance."),
+    ("Runner Stretching On A Track", "Stretching on a track after a session helps a runner."),
+])
+def test_headings_with_an_ing_word_stay_headings(heading: str, after: str) -> None:
+    text = "# A guide for runners\n\nIntro text. " + "Intro words. " * 10 + \
+        f"\n\n## {heading}\n\n{after} " + "More body text here. " * 8
+    doc = build(text, fmt="markdown")
+    assert any(s.heading_path and s.heading_path[-1] == heading for s in doc.sections)
+    assert not [d for d in doc.dropped if d.rule.startswith("caption")]

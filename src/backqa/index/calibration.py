@@ -19,6 +19,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 CALIBRATION_FILE = "no-match.json"
+# Share of the judged on-topic questions the thresholds must answer (see `calibrate`).
+MIN_ANSWERED = 0.99
 
 
 class CalibrationError(ValueError):
@@ -38,40 +40,48 @@ class NoMatchCalibration(BaseModel):
     off_topic: int
     margin_dense: float = Field(description="Distance from the dense threshold to the nearest "
                                             "question on each side")
+    answered_off_topic: list[str] = Field(
+        default_factory=list, description="Off-topic questions of the judged set that these "
+        "thresholds still answer (closer to the library than an on-topic question)")
+    refused_on_topic: list[str] = Field(
+        default_factory=list, description="On-topic questions of the judged set given up: "
+        "further from the library than the off-topic questions refused")
     calibrated_at: str
 
 
 def calibrate(on_topic: Sequence[tuple[str, float, float]],
               off_topic: Sequence[tuple[str, float, float]], *, model_key: str,
-              judged_set: str) -> NoMatchCalibration:
-    """Thresholds that refuse every off-topic question and answer every on-topic one.
+              judged_set: str, min_answered: float = MIN_ANSWERED) -> NoMatchCalibration:
+    """Thresholds that answer (nearly) every on-topic question and refuse every off-topic one
+    they can.
 
     Each question is `(id, best cosine, best lexical coverage)`. The lexical threshold sits
     halfway between the highest off-topic coverage and full coverage, so only a question whose
-    rare words all meet in one passage is answered on words alone; the dense threshold sits
-    halfway between the highest off-topic cosine and the lowest cosine of the on-topic questions
-    that words alone do not answer. Raises CalibrationError naming the questions that no pair
-    of thresholds can separate."""
+    rare words all meet in one passage is answered on words alone. The dense threshold sits
+    halfway between the lowest cosine of the on-topic questions that words alone do not answer
+    and the highest off-topic cosine below it. Answering a runner's question comes first: the
+    few on-topic questions with the lowest cosines (at most `1 - min_answered` of them, those
+    that share nothing with the library, such as "should I swap to the pool or a bike for a
+    while?") are given up rather than letting every question that far from the library through,
+    and named in `refused_on_topic`; an off-topic question closer to the library than the
+    on-topic ones (a knee question, to a library on back pain) is answered, and named in
+    `answered_off_topic`."""
     if not on_topic or not off_topic:
         raise CalibrationError("calibration needs both on-topic and off-topic questions")
     lexical = (max(q[2] for q in off_topic) + 1.0) / 2
-    needs_dense = [q for q in on_topic if q[2] < lexical]
-    top_off = max(off_topic, key=lambda q: q[1])
-    if needs_dense:
-        low_on = min(needs_dense, key=lambda q: q[1])
-        if low_on[1] <= top_off[1]:
-            raise CalibrationError(
-                f"cannot separate on-topic {low_on[0]} (cosine {low_on[1]:.3f}) from off-topic "
-                f"{top_off[0]} (cosine {top_off[1]:.3f}); improve the ranking or the questions")
-        dense = (low_on[1] + top_off[1]) / 2
-        margin = (low_on[1] - top_off[1]) / 2
-    else:
-        dense = top_off[1] + 0.05
-        margin = 0.05
+    needs_dense = sorted((q for q in on_topic if q[2] < lexical), key=lambda q: q[1])
+    given_up = needs_dense[: int((1.0 - min_answered) * len(on_topic))]
+    kept = needs_dense[len(given_up):]
+    low_on = kept[0][1] if kept else max(q[1] for q in off_topic) + 0.1
+    below = [q[1] for q in off_topic if q[1] < low_on]
+    top_below = max(below, default=low_on - 0.1)
+    dense = (low_on + top_below) / 2
     return NoMatchCalibration(
         dense=round(dense, 4), lexical=round(lexical, 4), model_key=model_key,
         judged_set=judged_set, on_topic=len(on_topic), off_topic=len(off_topic),
-        margin_dense=round(margin, 4),
+        margin_dense=round((low_on - top_below) / 2, 4),
+        answered_off_topic=sorted(q[0] for q in off_topic if q[1] >= dense or q[2] >= lexical),
+        refused_on_topic=sorted(q[0] for q in on_topic if q[1] < dense and q[2] < lexical),
         calibrated_at=datetime.now(UTC).isoformat(timespec="seconds"))
 
 

@@ -9,6 +9,8 @@
         vectors.faiss               the dense index
         bm25/                       the lexical index
         claims.npy                  claim vectors for agreement across sources (optional)
+        sentences.npy               each passage's sentences, embedded in context (optional)
+        sentence-offsets.npy        where each passage's sentences start in sentences.npy
       versions/.build-<id>/         a build in progress (removed if a build dies)
       embed-cache.sqlite            embeddings by content hash and model
       queries.sqlite                the opt-in query log
@@ -25,6 +27,8 @@ STORE = "store.sqlite"
 VECTORS = "vectors.faiss"
 LEXICAL = "bm25"
 CLAIMS = "claims.npy"
+SENTENCES = "sentences.npy"
+SENTENCE_OFFSETS = "sentence-offsets.npy"
 BUILD_PREFIX = ".build-"
 
 
@@ -53,6 +57,14 @@ class VersionFiles:
     @property
     def claims(self) -> Path:
         return self.root / CLAIMS
+
+    @property
+    def sentences(self) -> Path:
+        return self.root / SENTENCES
+
+    @property
+    def sentence_offsets(self) -> Path:
+        return self.root / SENTENCE_OFFSETS
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from backqa.ingest.html import HtmlError
 from backqa.ingest.readers import Problem, SourceReader, discover
 from backqa.ingest.summary import IngestSummary
 from backqa.ingest.topics import PassageInfo, TopicLabeler
+from backqa.ingest.views import sentence_views
 from backqa.ingest.writer import PIPELINE_VERSION, BuiltVersion, VersionWriter
 from backqa.progress import Progress
 
@@ -67,8 +68,9 @@ class IngestPipeline:
                  enrich: bool | None = None) -> None:
         """`progress`: bars on a terminal and a line per stage in logs (None), or off (False).
         `enrich`: also embed passage texts alone (claim vectors, for agreement across
-        sources) and topic descriptions; None: when the model is the one they are calibrated
-        for (all-MiniLM-L6-v2), so test encoders embed each passage exactly once."""
+        sources), each passage's sentences in context (the best-sentence signal) and topic
+        descriptions; None: when the model is the one they are calibrated for
+        (all-MiniLM-L6-v2), so test encoders embed each passage exactly once."""
         self.index = IndexDirectory(index_dir)
         self.root = root
         self.chunker = Chunker(min_words, max_words)
@@ -127,6 +129,10 @@ class IngestPipeline:
             vectors, summary.embedded = embedder.embed(texts)
             enrich = self.enrich if self.enrich is not None else identity.name == MODEL_NAME
             claims = embedder.embed([p.text for p in passages], "claims")[0] if enrich else None
+            sentences = None
+            if enrich:
+                sentence_texts, offsets = sentence_views(passages)
+                sentences = (embedder.embed(sentence_texts, "sentences")[0], offsets)
             checkpoint("embedded")
             for passage, group in zip(passages, self.grouper.group([p.text for p in passages],
                                                                    vectors), strict=True):
@@ -137,7 +143,8 @@ class IngestPipeline:
                 version_id=version_id, identity=identity, documents=documents,
                 passages=passages, vectors=vectors,
                 ingested_at=self._ingested_at(live, documents, summary),
-                chunking=self._chunking(), no_match=no_match, claims=claims))
+                chunking=self._chunking(), no_match=no_match, claims=claims,
+                sentences=sentences))
             checkpoint("built")
             self.index.publish(version_id, build)
             build = None  # published: no longer a build of ours to remove

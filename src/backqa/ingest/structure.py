@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from backqa.documents import Document, RawSource, Section, SourceKind
+from backqa.documents import Document, DroppedLine, RawSource, Section, SourceKind
+from backqa.ingest.captions import looks_like_caption
 from backqa.text.normalize import normalize_inline
 
 # The closing #s need a space before them: `\s*#*$` after a lazy group backtracks
@@ -80,6 +81,7 @@ class StructureDetector:
     def detect(self, source: RawSource, lines: list[str], markdown: bool = False,
             title: str | None = None) -> Document:
         """Structure `lines` of `source`; `title` (else the source's) overrides detection."""
+        self._dropped: list[DroppedLine] = []
         lines = list(lines)
         kind: SourceKind = source.kind or ("forum-thread" if self._looks_like_forum(lines)
                                            else "article")
@@ -94,7 +96,7 @@ class StructureDetector:
         else:
             sections = self._article_sections(lines, markdown, title)
         return Document(source=source, title=title, kind=kind,
-                        sections=[s for s in sections if s.blocks])
+                        sections=[s for s in sections if s.blocks], dropped=self._dropped)
 
     # -- title ---------------------------------------------------------------------------
 
@@ -268,6 +270,7 @@ class StructureDetector:
         for para in paragraphs:
             items.extend(self._classify(para, markdown))
         items = self._demote_heading_runs(items)
+        items = self._drop_captions(items)
         return self._attach_lists(items)
 
     @staticmethod
@@ -345,6 +348,19 @@ class StructureDetector:
                 else:
                     out.append(last)
             i = j
+        return out
+
+    def _drop_captions(self, items: list[Item]) -> list[Item]:
+        """A photo caption or alt text is not a heading: drop it (see `looks_like_caption`)."""
+        out: list[Item] = []
+        for i, item in enumerate(items):
+            following = items[i + 1] if i + 1 < len(items) else None
+            if item.level and following is not None and not following.level \
+                    and looks_like_caption(item.text, following.text):
+                self._dropped.append(DroppedLine(item.raw, "caption: a picture's description, "
+                                                 "not a heading of the text after it"))
+                continue
+            out.append(item)
         return out
 
     @staticmethod

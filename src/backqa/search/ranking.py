@@ -2,7 +2,10 @@
 
 Each ranker proposes its top `depth`; every candidate is then scored by both (the dense cosine
 from the stored vector, the BM25 score from the full score vector) and the two are fused
-(`fusion.fuse`). Ties break by row, so a ranking is reproducible.
+(`fusion.fuse`). Then two measured adjustments (docs/retrieval.md): the cosine of the
+candidate's best sentence in context is added, so the one focused sentence under a telling
+heading beats a generic introduction that matches every question a little, and a forum
+question is lowered below the answers. Ties break by row, so a ranking is reproducible.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ import numpy as np
 
 from backqa.index.lexical import top_rows
 from backqa.index.loaded import LoadedIndex
+from backqa.index.sentences import SentenceVectors
 from backqa.index.vectors import StoredVectors
-from backqa.search.fusion import Candidate, RankingConfig, fuse
+from backqa.search.fusion import Candidate, RankingConfig, fuse, minmax
 
 
 class HybridRanker:
     """Candidates for a question from one loaded index, best first."""
 
-    def __init__(self, index: LoadedIndex, config: RankingConfig) -> None:
+    def __init__(self, index: LoadedIndex, config: RankingConfig,
+                 sentences: SentenceVectors | None = None) -> None:
         self.index = index
         self.config = config
         self.stored = StoredVectors(index.vectors)
+        self.sentences = sentences
+        self.questions = np.zeros(index.passage_count, dtype=bool)  # forum questions by row
+        self.questions[index.store.rows_of_kind("forum-question")] = True
 
     def dense_ranking(self, vector: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, cosines) of the `depth` nearest passages, best first."""
@@ -50,6 +58,9 @@ class HybridRanker:
             else vectors @ vector.astype(np.float32)
         lexical = lexical_all[rows].astype(np.float32)
         fused = fuse(self.config, dense, lexical)
+        if self.sentences is not None and self.config.sentence_weight:
+            fused = fused + self.config.sentence_weight * minmax(self.sentences.best(rows, vector))
+        fused = fused - self.config.question_penalty * self.questions[rows]
         order = np.lexsort((rows, -fused))
         return [Candidate(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
                 for i in order]

@@ -1,0 +1,59 @@
+"""Sentence vectors: each passage's sentences embedded in context, for the best-sentence signal.
+
+A passage answers a question when one of its sentences does, so search scores each candidate
+also by its best sentence (`SentenceVectors.best`). The vectors of all sentences are one matrix
+in passage order; `offsets[row]:offsets[row + 1]` are the sentences of passage `row`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from backqa.index.layout import VersionFiles
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    vectors: np.ndarray  # (sentences, dimensions), float32, L2-normalised
+    offsets: np.ndarray  # (passages + 1,), int64
+
+    def best(self, rows: np.ndarray, question: np.ndarray) -> np.ndarray:
+        """Per row, the cosine of its best sentence with the question (-1 for none)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, counts = self.offsets[rows], self.offsets[rows + 1] - self.offsets[rows]
+        best = np.full(len(rows), -1.0, dtype=np.float32)
+        total = int(counts.sum())
+        if not total:
+            return best
+        before = np.cumsum(counts) - counts  # where each row's sentences start in `picks`
+        picks = np.arange(total) + np.repeat(starts - before, counts)
+        sims = self.vectors[picks] @ question.astype(np.float32)
+        has = counts > 0
+        best[has] = np.maximum.reduceat(sims, before[has])
+        return best
+
+
+def save_sentence_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray) -> None:
+    files = VersionFiles(folder)
+    np.save(files.sentences, np.ascontiguousarray(vectors, dtype=np.float32))
+    np.save(files.sentence_offsets, np.asarray(offsets, dtype=np.int64))
+
+
+def load_sentence_vectors(folder: Path, passages: int) -> SentenceVectors | None:
+    """The version's sentence vectors (memory-mapped), None for a version built without them;
+    ValueError names the file when it is unreadable or does not fit the passages."""
+    files = VersionFiles(folder)
+    if not files.sentences.is_file():
+        return None
+    try:
+        vectors = np.load(files.sentences, mmap_mode="r")
+        offsets = np.load(files.sentence_offsets)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{files.sentences}: not readable sentence vectors ({exc})") from exc
+    if offsets.shape != (passages + 1,) or int(offsets[-1]) != vectors.shape[0]:
+        raise ValueError(f"{files.sentence_offsets}: does not fit {passages} passages and "
+                         f"{vectors.shape[0]} sentences")
+    return SentenceVectors(vectors, offsets)
