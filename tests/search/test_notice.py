@@ -1,16 +1,29 @@
-"""The see-a-doctor notice: words, negation and the judged set."""
+"""The see-a-doctor notice: each sign's words, negation and time, the off-topic gate, and the
+floors on the judged batches (through the real search path)."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from backqa.search.no_match import Evidence
 from backqa.search.notice import WarningSignDetector
-from backqa.tools.notice_eval import read_judged
+from backqa.search.warning_signs import SIGNS
+from backqa.tools.notice_eval import (
+    ALL_BATCHES,
+    OLD_SPLITS,
+    BatchScore,
+    load_batch,
+    read_judged,
+    score,
+    searched_signs,
+)
 from helpers import JUDGED
+
+ON_TOPIC = Evidence(dense=0.9, lexical=0.9)  # the library has plenty on the question
+OFF_TOPIC = Evidence(dense=0.1, lexical=0.1)
 
 NOTICE_SET = JUDGED / "notice_questions.jsonl"
 # Condition names a notice must never put in its own words (it does not diagnose).
@@ -23,23 +36,77 @@ def words() -> WarningSignDetector:
     return WarningSignDetector()
 
 
-@pytest.mark.parametrize(("question", "sign"), [
-    ("I get pins and needles in my foot after long runs", "nerve"),
-    ("my foot goes dead on long runs", "nerve"),
-    ("the pain is shooting down my leg", "radiating"),
-    ("since the race I can't hold my pee", "bladder_bowel"),
-    ("back pain after a fall on the trail", "trauma"),
-    ("my back hurts at night and wakes me up", "night_rest"),
-    ("back pain for six weeks that hasn't gone away", "persistent"),
-    ("I've lost weight without trying and my back aches", "weight_loss"),
-    ("I have a fever and a sore back", "fever"),
-    ("excruciating pain in my lower back", "severe"),
-])
-def test_paraphrased_signs_fire(words: WarningSignDetector, question: str, sign: str) -> None:
+# The issue's words for each sign, each in a runner's sentence (docs/notice.md lists them).
+SIGN_WORDS = [
+    ("since my back started hurting I struggle to pee", "bladder_bowel"),
+    ("I can't hold my wee since my long run and my back aches", "bladder_bowel"),
+    ("it's hard to urinate since my back went", "bladder_bowel"),
+    ("I can't feel when I need to go to the toilet and my back hurts", "bladder_bowel"),
+    ("I've had a few accidents since my back went", "bladder_bowel"),
+    ("I can't hold it when I need the loo since my back started hurting", "bladder_bowel"),
+    ("numb saddle area after a long run", "bladder_bowel"),
+    ("I've lost ten pounds without trying and my back aches", "weight_loss"),
+    ("dropped 6 kilos without dieting and my back is sore", "weight_loss"),
+    ("lost a stone without trying and my back hurts", "weight_loss"),
+    ("I keep dropping weight without trying and my lower back aches", "weight_loss"),
+    ("I'm running a temperature and my back aches", "fever"),
+    ("my back hurts and I've had chills and night sweats", "fever"),
+    ("I keep shivering and my lower back is sore", "fever"),
+    ("my back is sore and I've had a high temperature since my race", "fever"),
+    ("my foot feels dead on long runs", "nerve"),
+    ("my leg feels asleep after runs", "nerve"),
+    ("I have no feeling in my toes after my run", "nerve"),
+    ("I think I have foot drop and my back aches", "nerve"),
+    ("I can't lift my toes since my back went", "nerve"),
+    ("my leg gives way on downhill runs", "nerve"),
+    ("my back hurts at night", "night_rest"),
+    ("my back aches at rest, not when running", "night_rest"),
+    ("my back hurts when I'm lying still", "night_rest"),
+    ("my back pain wakes me up at 3am", "night_rest"),
+    ("the pain shoots down my leg when I run", "radiating"),
+    ("my back pain spreads into my thigh", "radiating"),
+    ("is my sciatica from running?", "radiating"),
+    ("the pain in my back is unbearable", "severe"),
+    ("my back has hurt for six weeks without easing", "persistent"),
+    ("months of back pain that won't ease", "persistent"),
+    ("back pain after a fall on the ice", "trauma"),
+    ("I slipped on a wet path on my run and my back hurts", "trauma"),
+    ("my back hurts since a bike crash", "trauma"),
+    ("I was hit by a car while running and my back aches", "trauma"),
+]
+
+
+@pytest.mark.parametrize(("question", "sign"), SIGN_WORDS)
+def test_each_signs_everyday_words_fire(words: WarningSignDetector, question: str,
+                                        sign: str) -> None:
     notice = words.detect(question)
-    assert notice is not None
-    assert sign in notice.signs
-    assert notice.triggers and all(t.lower() in question.lower() for t in notice.triggers)
+    assert notice is not None and sign in notice.signs, (question, notice)
+    assert notice.triggers and all(t in question.lower() for t in notice.triggers)
+
+
+def test_every_sign_is_covered_by_the_word_tests() -> None:
+    assert {sign for _, sign in SIGN_WORDS} == set(SIGNS)
+
+
+@pytest.mark.parametrize("question", [
+    "my back is stiff in the morning, then it loosens up",
+    "my lower back feels tight after speedwork",
+    "I was sore after my first 10k",
+    "is it normal to ache after a long run?",
+    "my legs felt dead after yesterday's marathon and my back is a bit sore",
+    "I lost 5kg on purpose before my half and my back seems sore",
+    "I ran in 30 degree heat and was sweating buckets, my back is a bit achy",
+    "training for a fall marathon, how do I keep my back healthy?",
+    "I fell behind in my plan, can I catch up without hurting my back?",
+    "I fell asleep on the sofa after my run and woke up with a stiff back",
+    "best stretches after a run",
+    "will a weak core cause back pain?",
+    "do runners get slipped discs from all the pounding?",
+    "I have fallen arches, would that affect my lower back when jogging?",
+    "my feet go a bit numb when my laces are too tight on runs",
+])
+def test_near_misses_do_not_fire(words: WarningSignDetector, question: str) -> None:
+    assert words.detect(question, evidence=ON_TOPIC) is None, words.matches(question)
 
 
 @pytest.mark.parametrize("question", [
@@ -48,31 +115,74 @@ def test_paraphrased_signs_fire(words: WarningSignDetector, question: str, sign:
     "I don't have a fever, just a stiff back",
     "the pain does not go down my leg",
     "no pain at night, only after runs",
-    "best stretches after a run",
-    "I fell asleep on the couch and my back is stiff",
-    "my back gets stiff running in the fall",
-    "will a weak core cause back pain?",
+    "no numbness, no shooting pain, just a dull ache across my lower back",
 ])
-def test_negations_and_ordinary_questions_do_not_fire(words: WarningSignDetector,
-                                                      question: str) -> None:
-    assert words.detect(question) is None
+def test_negated_signs_do_not_fire(words: WarningSignDetector, question: str) -> None:
+    assert words.detect(question, evidence=ON_TOPIC) is None
 
 
 def test_negation_ends_at_the_clause(words: WarningSignDetector) -> None:
-    notice = words.detect("no numbness, but the pain shoots down my right leg")
+    notice = words.detect("no numbness, but the pain shoots down my right leg after runs")
     assert notice is not None and notice.signs == ["radiating"]
     assert notice.triggers == ["pain shoots down my right leg"]
     assert all(m.negated for m in words.matches("no numbness or tingling") if m.sign == "nerve")
+    notice = words.detect("it doesn't go down my leg, but I'm dribbling wee since my back went")
+    assert notice is not None and notice.signs == ["bladder_bowel"]
+
+
+def test_negation_that_affirms_the_pain_does_not_silence_it(words: WarningSignDetector) -> None:
+    notice = words.detect("the ache in my back doesn't stop even when I lie down at night")
+    assert notice is not None and "night_rest" in notice.signs
+
+
+@pytest.mark.parametrize(("question", "fires"), [
+    ("had sciatica about five years ago, all cleared up, now I get tight hamstrings", False),
+    ("I used to get sciatica but it's been fine for years", False),
+    ("I had a fever last month but I'm fully recovered, can I run?", False),
+    ("I tripped on a root but caught myself, how do I strengthen my ankles?", False),
+    ("I fell two years ago and my back has hurt ever since", True),
+    ("my sciatica went away but now it's come back on my long runs", True),
+])
+def test_a_sign_said_to_be_over_does_not_fire(words: WarningSignDetector, question: str,
+                                              fires: bool) -> None:
+    assert (words.detect(question, evidence=ON_TOPIC) is not None) is fires
+
+
+@pytest.mark.parametrize("question", [
+    "how do I warm up numb fingers after skiing?",
+    "my computer crashed and I lost my essay, can I recover it?",
+    "what can I give my toddler for a high temperature at night?",
+    "what are the symptoms of hay fever?",
+    "how do I fix a slipped bike chain?",
+    "why do I get chills when I listen to certain music?",
+    "my knee gave way on a ski slope, what should I do?",
+])
+def test_sign_words_in_another_sense_do_not_fire_off_topic(words: WarningSignDetector,
+                                                           question: str) -> None:
+    assert words.detect(question) is None
+    assert words.detect(question, evidence=OFF_TOPIC) is None
+
+
+def test_the_librarys_evidence_opens_the_gate_for_a_question_without_context_words(
+        words: WarningSignDetector) -> None:
+    question = "the pain wakes me at 4am every night"
+    assert words.detect(question) is None
+    assert words.detect(question, evidence=OFF_TOPIC) is None
+    notice = words.detect(question, evidence=ON_TOPIC)
+    assert notice is not None and notice.signs == ["night_rest"]
 
 
 def test_message_is_calm_and_never_diagnoses(words: WarningSignDetector) -> None:
+    fired = 0
     for row in read_judged(NOTICE_SET):
         notice = words.detect(str(row["q"]))
         if notice is None:
             continue
+        fired += 1
         assert "doctor or physical therapist" in notice.message
         assert not DIAGNOSES.search(notice.message), notice.message
         assert "!" not in notice.message
+    assert fired >= 50
 
 
 def test_judged_file_errors_name_the_line(tmp_path: Path) -> None:
@@ -90,27 +200,79 @@ def test_judged_set_is_balanced_and_large_enough() -> None:
     assert sum(1 for r in rows if "note" in r) >= 10  # negations and near-misses
 
 
-def _scores(detector_for_split, rows, vectors) -> tuple[float, float]:
-    tp = fp = fn = 0
-    for row, vector in zip(rows, vectors, strict=True):
-        fired = detector_for_split(row["split"]).detect(str(row["q"]), vector) is not None
-        tp += fired and row["warning"]
-        fp += fired and not row["warning"]
-        fn += (not fired) and row["warning"]
-    return tp / max(1, tp + fp), tp / max(1, tp + fn)
+def test_scores_count_hits_misses_and_false_alarms() -> None:
+    questions = [q for q in load_batch("dev")][:6]
+    fired = {q.q: ["nerve"] for q in questions[:3]}
+    result = score("dev", questions, fired.get)
+    warned = [bool(q.warning) for q in questions]
+    assert result.tp == sum(warned[:3]) and result.fp == 3 - sum(warned[:3])
+    assert result.fn == sum(warned[3:]) and result.questions == 6
 
 
-def test_judged_precision_and_recall(real_encoder) -> None:
-    """Floors for the shipped detector on the judged phrasings."""
-    rows = read_judged(NOTICE_SET)
-    vectors = real_encoder.encode([str(r["q"]) for r in rows])
-    shipped = WarningSignDetector()  # what search uses: the words alone
-    precision, recall = _scores(lambda _: shipped, rows, vectors)
-    assert precision == 1.0 and recall >= 0.89, (precision, recall)
+# -- through the search path, with the shipped library and model ------------------------------
+
+SEEN = (*OLD_SPLITS, "batch6", "batch7")
 
 
+@pytest.fixture(scope="module")
+def judged(shipped_searcher) -> dict[str, BatchScore]:  # type: ignore[no-untyped-def]
+    batches = {batch: load_batch(batch)
+               for batch in (*SEEN, "written", "retrieval", "off-topic", "unseen")}
+    encoder = shipped_searcher.encoder
+    try:
+        signs = searched_signs(shipped_searcher, [q for b in batches.values() for q in b])
+        return {batch: score(batch, questions, signs) for batch, questions in batches.items()}
+    finally:
+        shipped_searcher.encoder = encoder
 
-def test_search_attaches_the_notice_with_the_librarys_own_passages(shipped_searcher) -> None:
+
+def test_seen_batches_hold_their_floors(judged: dict[str, BatchScore]) -> None:
+    """Floors under the figures in docs/notice.md (the old set and the two tuning batches)."""
+    for batch in SEEN:
+        result = judged[batch]
+        assert result.recall is not None and result.recall >= 0.95, (batch, result.misses)
+        assert result.precision is not None and result.precision >= 0.95, (
+            batch, result.false_alarms)
+    tp, fp, fn = (sum(getattr(judged[b], k) for b in SEEN) for k in ("tp", "fp", "fn"))
+    assert tp / (tp + fn) >= 0.98 and tp / (tp + fp) >= 0.98
+
+
+def test_unseen_batch_holds_its_floor(judged: dict[str, BatchScore]) -> None:
+    """The batch kept unseen until the detector was frozen. Its one honest run gave recall 0.700
+    and precision 0.955; the fixes it prompted (docs/notice.md) bring it to 1.000 / 1.000, so
+    this floor guards the fixes, and the honest figure stays the first one."""
+    result = judged["unseen"]
+    assert result.recall is not None and result.recall >= 0.95, result.misses
+    assert result.precision is not None and result.precision >= 0.95, result.false_alarms
+
+
+def test_written_phrasings_hold_their_floors(judged: dict[str, BatchScore]) -> None:
+    result = judged["written"]
+    assert result.recall is not None and result.recall >= 0.97, result.misses
+    assert result.precision is not None and result.precision >= 0.98, result.false_alarms
+
+
+def test_retrieval_questions_fire_only_where_they_name_a_sign(
+        judged: dict[str, BatchScore]) -> None:
+    """The retrieval judged sets were written by someone else for another purpose: only their
+    questions labelled in notice_retrieval_labels.jsonl may get the notice."""
+    result = judged["retrieval"]
+    assert result.false_alarms == [] and result.recall is not None and result.recall >= 0.9
+
+
+def test_no_off_topic_question_ever_fires(judged: dict[str, BatchScore]) -> None:
+    result = judged["off-topic"]
+    assert result.questions >= 150 and result.false_alarms == []
+
+
+def test_batches_are_the_documented_ones() -> None:
+    for batch in ALL_BATCHES:
+        assert load_batch(batch), batch
+    with pytest.raises(ValueError, match="unknown batch"):
+        load_batch("nope")
+
+
+def test_search_attaches_the_notice_with_the_librarys_own_passages(shipped_searcher) -> None:  # type: ignore[no-untyped-def]
     response = shipped_searcher.search("I get pins and needles in my foot after long runs")
     notice = response.notice
     assert notice is not None and notice.kind == "see-a-doctor"
@@ -125,7 +287,7 @@ def test_search_attaches_the_notice_with_the_librarys_own_passages(shipped_searc
     assert shipped_searcher.search("my lower back pain comes with a fever").notice is not None
 
 
-def test_a_sign_in_a_long_story_is_not_lost_when_the_question_is_cut(shipped_searcher) -> None:
+def test_a_sign_in_a_long_story_is_not_lost_when_the_question_is_cut(shipped_searcher) -> None:  # type: ignore[no-untyped-def]
     story = ("I run four times a week and have done for years. " * 25 +
              "Lately my left foot goes numb near the end of long runs. " +
              "I also stretch after every run and do core work twice a week. " * 5 +
@@ -133,16 +295,3 @@ def test_a_sign_in_a_long_story_is_not_lost_when_the_question_is_cut(shipped_sea
     assert len(story) > 1000
     notice = shipped_searcher.search(story).notice
     assert notice is not None and "nerve" in notice.signs
-
-
-def test_ordinary_questions_written_for_retrieval_do_not_fire(shipped_searcher) -> None:
-    """The retrieval judged set was written by someone else for another purpose: only its
-    questions that name a warning sign may get the notice, and no off-topic question."""
-    rows = [json.loads(line) for line in
-            (JUDGED / "questions.jsonl").read_text().splitlines()]
-    fired = [r["question"] for r in rows
-             if shipped_searcher.detector.detect(r["question"]) is not None]
-    signs = ("numb", "tingl", "shooting", "fever", "pins and needles",
-             "terrible")  # "terrible pain" is read as severe pain, one of the signs
-    assert all(any(s in q.lower() for s in signs) for q in fired), fired
-    assert len(fired) >= 3  # numbness, shooting pain, fever and pins and needles are there

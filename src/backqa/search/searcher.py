@@ -23,6 +23,7 @@ from backqa.encoders.identity import Encoder
 from backqa.index.claims import load_claims
 from backqa.index.errors import IndexLoadError
 from backqa.index.loaded import LoadedIndex
+from backqa.index.sentences import SentenceVectors, load_sentence_vectors
 from backqa.index.store import StoredPassage, StoredSource
 from backqa.search.agreement import AgreementFinder
 from backqa.search.diversify import Diversifier, fold_groups
@@ -48,12 +49,12 @@ class Searcher:
         self.encoder = encoder
         self.config = config or RankingConfig(depth=depth)
         self.depth = self.config.depth
-        self.ranker = HybridRanker(index, self.config)
+        self.ranker = HybridRanker(index, self.config, _load_sentences(index))
         self.diversifier = Diversifier(self.config.mmr_lambda, self.vectors)
         self.highlighter = Highlighter(index.lexical.idf)
         self.no_match_rule = NoMatchRule.calibrated(index.manifest.no_match, index.model_key)
         self.speller = SpellingCorrector(index.lexical)
-        self.detector = WarningSignDetector()
+        self.detector = WarningSignDetector.for_encoder(encoder.identity.key)
         self.agreement = AgreementFinder()
         self.claims = _load_claims(index)
         self._doctor_rows = index.store.rows_with_topic(DOCTOR_TOPIC)
@@ -92,9 +93,10 @@ class Searcher:
         `text` is the question as `prepare` returns it, and `vector` its embedding."""
         if topic is not None and topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r}: use one of {', '.join(TOPICS)}")
-        notice = self.notice(text, vector)
         candidates = self.rank(text, vector, depth=max(self.depth, 10 * k))
-        if not candidates or self.no_match_rule.refuses(self.evidence(text, candidates)):
+        evidence = self.evidence(text, candidates)
+        notice = self.notice(text, vector, evidence)
+        if not candidates or self.no_match_rule.refuses(evidence):
             return SearchResponse(query=text, no_match=True, notice=notice,
                                   index_version=self.index.version,
                                   source_count=self._source_count)
@@ -135,10 +137,12 @@ class Searcher:
 
     # -- beyond search: notice, topic facets, agreement --------------------------------------
 
-    def notice(self, text: str, vector: np.ndarray) -> Notice | None:
+    def notice(self, text: str, vector: np.ndarray,
+               evidence: Evidence | None = None) -> Notice | None:
         """The see-a-doctor notice for a question, with the library's own passages on when to
-        see one (those closest to the question first)."""
-        found = self.detector.detect(text, vector)
+        see one (those closest to the question first); `evidence` (what the library has on the
+        question) lets the detector tell an off-topic question from an on-topic one."""
+        found = self.detector.detect(text, vector, evidence)
         if found is None:
             return None
         rows = list(self._doctor_rows)
@@ -212,6 +216,14 @@ def _load_claims(index: LoadedIndex) -> np.ndarray | None:
         raise IndexLoadError(f"{index.path}: {claims.shape[0]} claim vectors for "
                              f"{index.passage_count} passages")
     return claims
+
+
+def _load_sentences(index: LoadedIndex) -> SentenceVectors | None:
+    """The version's sentence vectors, None if it was built without them."""
+    try:
+        return load_sentence_vectors(index.path, index.passage_count)
+    except ValueError as exc:
+        raise IndexLoadError(str(exc)) from exc
 
 
 def _kind_matches(passage_kind: str, wanted: str) -> bool:
