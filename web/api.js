@@ -30,14 +30,20 @@ export function detailMessage(body) {
   return "";
 }
 
-async function getJson(path, signal) {
+/**
+ * Fetch `path` and read its JSON answer; a failed request or a non-2xx answer throws ApiError
+ * with the service's message. `options` go to fetch (method, headers, body, signal); an answer
+ * without a body (204) reads as `{}`.
+ */
+export async function requestJson(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, { signal, headers: { Accept: "application/json" } });
+    response = await fetch(path, { ...options, headers: { Accept: "application/json", ...options.headers } });
   } catch (error) {
     if (error && error.name === "AbortError") throw error;
     throw new ApiError("The backqa service cannot be reached: it may be stopped or restarting.", 0);
   }
+  if (response.status === 204) return {};
   let body = null;
   try {
     body = await response.json();
@@ -53,6 +59,10 @@ async function getJson(path, signal) {
     throw new ApiError("The service sent an answer the page cannot read.", response.status);
   }
   return body;
+}
+
+function getJson(path, signal) {
+  return requestJson(path, { signal });
 }
 
 export const RESULTS_PER_PAGE = 5;
@@ -73,4 +83,23 @@ export function source(id, signal) {
 
 export function passage(id, signal) {
   return getJson(`/api/passages/${encodeURIComponent(id)}`, signal);
+}
+
+let feedbackState = null;
+
+/** Whether the service records "did this answer your question?" (asked once per page). */
+export function feedbackEnabled() {
+  if (!feedbackState) {
+    feedbackState = getJson("/api/feedback").then((body) => body.enabled === true, () => false);
+  }
+  return feedbackState;
+}
+
+/** Tell the service whether a passage answered the question. */
+export function sendFeedback(question, passageId, helpful) {
+  return requestJson("/api/feedback", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ question, passage_id: passageId, helpful }),
+  });
 }

@@ -162,8 +162,12 @@ function showResponse(q, response, topic = null) {
     el("h2", { class: "visually-hidden" }, `Answers for “${q}”`),
     el("ol", { class: "result-list" }, results.map((hit) => resultCard(hit, {
       sourceCount: response.source_count, sourceTitles: response.source_titles,
+      question: feedbackOn ? q : null,
     }))));
 }
+
+// Whether to ask "did this answer your question?": only when the service records the answers.
+let feedbackOn = false;
 
 function exampleQuestions() {
   return [...ui.examples.querySelectorAll("button.example")].map((b) => b.textContent.trim());
@@ -295,4 +299,4 @@ document.addEventListener("click", (event) => {
 
 window.addEventListener("popstate", () => route(true));
 
-route("initial");
+api.feedbackEnabled().then((enabled) => { feedbackOn = enabled; }).finally(() => route("initial"));

@@ -183,7 +183,34 @@ export function resultCard(hit, extras = {}) {
       el("p", { class: "passage" }, markedText(hit.text, highlightRange(hit.text, hit))),
       el("div", { class: "result-actions" }, contextButton, agreement && agreement.button, similar),
       agreement && agreement.panel,
-      contextPanel));
+      contextPanel,
+      extras.question ? feedbackBox(extras.question, hit.passage_id) : null));
+}
+
+/** "Did this answer your question?" with Yes and No; the answer goes to the service once. */
+export function feedbackBox(question, passageId) {
+  const labelId = uid("feedback-label");
+  const said = el("p", { class: "feedback-said", role: "status" });
+  const choice = (helpful, label) => {
+    const button = el("button", { type: "button", class: "feedback-button" }, label);
+    button.addEventListener("click", async () => {
+      for (const b of group.querySelectorAll("button")) b.disabled = true;
+      button.setAttribute("aria-pressed", "true");
+      try {
+        await api.sendFeedback(question, passageId, helpful);
+        said.textContent = "Thank you: your answer helps improve the library.";
+      } catch (error) {
+        said.textContent = `Your answer could not be sent: ${error.message}`;
+        for (const b of group.querySelectorAll("button")) b.disabled = false;
+        button.removeAttribute("aria-pressed");
+      }
+    });
+    return button;
+  };
+  const group = el("div", { class: "feedback", role: "group", "aria-labelledby": labelId },
+    el("span", { id: labelId, class: "feedback-question" }, "Did this answer your question?"),
+    choice(true, "Yes"), choice(false, "No"));
+  return el("div", { class: "feedback-area" }, group, said);
 }
 
 const NEIGHBOURS_SHOWN = 2;

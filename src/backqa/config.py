@@ -43,7 +43,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed to call the API from a browser "
         "(comma-separated); none by default: the page is served from the same origin")
     log_queries: bool = Field(True, description="Include the query text in request logs")
-    encoder: Literal["auto", "torch", "onnx"] = "auto"
+    encoder: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "auto", description="Encoder backend: auto (ONNX fp32, else PyTorch), torch, onnx "
+        "(fp32 graph) or onnx-int8 (quantised graph; its indexes are its own)")
     reload_interval: float = Field(1.0, gt=0, description="Seconds between index-version checks")
     web_dir: Path | None = Field(None, description="The static page served at / (default web/)")
     search_threads: int = Field(4, ge=1, le=256, description="Threads ranking searches")
@@ -51,6 +53,16 @@ class Settings(BaseSettings):
                              description="Most questions embedded together in one batch")
     min_words: int = Field(DEFAULT_MIN_WORDS, ge=1, description="Shortest passage, in words")
     max_words: int = Field(DEFAULT_MAX_WORDS, ge=10, description="Longest passage, in words")
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1,
+                                  description="Largest source file an admin may upload")
+    watch: bool = Field(False, description="`backqa serve` reindexes when library files change")
+    watch_settle: float = Field(1.0, gt=0, le=600, description="Seconds the library must stay "
+                                "unchanged after a change before the watcher reindexes")
+    query_log: bool = Field(False, description="Record each question (normalised text, time, "
+                            "outcome; no address, no cookie) and the page's feedback in "
+                            "index/queries.sqlite, for the gaps report")
+    query_log_days: int = Field(30, ge=1, le=3650,
+                                description="Days a logged question or feedback is kept")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

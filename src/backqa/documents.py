@@ -63,6 +63,17 @@ class Section:
         return self.heading_path[-1] if self.heading_path else None
 
 
+@dataclass(frozen=True)
+class DroppedLine:
+    """Text that cleaning or structure left out of a document, and the rule that did it.
+
+    `line` is the line in the source file, when it can be told (None otherwise)."""
+
+    text: str
+    rule: str
+    line: int | None = None
+
+
 @dataclass
 class Document:
     """A cleaned, structured source."""
@@ -71,6 +82,7 @@ class Document:
     title: str
     kind: SourceKind
     sections: list[Section] = field(default_factory=list)
+    dropped: list[DroppedLine] = field(default_factory=list)  # in the order they were found
 
     @property
     def text(self) -> str:

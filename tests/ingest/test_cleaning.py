@@ -1,3 +1,6 @@
+"""Cleaning: unicode, residue lines, footers and saved web pages."""
+
+from __future__ import annotations
 
 import pytest
 
@@ -5,8 +8,6 @@ from backqa.ingest.cleaning import TextCleaner, is_residue_line
 from backqa.ingest.html import HtmlCleaner, HtmlError
 from backqa.text.normalize import normalize_unicode
 from helpers import FIXTURES
-
-FIXTURES = FIXTURES
 
 
 @pytest.mark.parametrize("line", [

@@ -31,7 +31,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIXTURES = WEB_FIXTURES
-ARTIFACTS = ARTIFACTS
 BACKQA = Path(sys.executable).with_name("backqa")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
@@ -58,15 +57,16 @@ def get_json(url: str) -> Any:
 class Server:
     """`backqa serve --index DIR` on a free port, as a subprocess."""
 
-    def __init__(self, index_dir: Path, log_path: Path) -> None:
+    def __init__(self, index_dir: Path, log_path: Path, env: dict[str, str] | None = None) -> None:
         self.index_dir = index_dir
+        self.env = env or {}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 180.0) -> Server:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "BACKQA_RELOAD_INTERVAL": "30"}
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "BACKQA_RELOAD_INTERVAL": "30", **self.env}
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [str(BACKQA), "serve", "--port", str(self.port), "--index", str(self.index_dir)],

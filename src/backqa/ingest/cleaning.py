@@ -10,7 +10,9 @@ never the sentences of one page.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from backqa.documents import DroppedLine
 from backqa.text.normalize import normalize_inline, normalize_unicode
 
 # Words that only ever appear on buttons, counters and widgets. A line made of nothing else
@@ -25,29 +27,37 @@ UI_WORDS = frozenset([
     "helpful", "unhelpful", "x", "×"
 ])
 
-RESIDUE_LINE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    r"^\d+\s*(min|mins|minute|minutes)\s+read\b.*$",  # "3 min read 16-04-2025"
-    r"^meta description\s*:.*$",
-    r"^(reading time|est\. reading time)\s*:.*$",
-    # "12 answers", "1.2k views"; not a numbered list item ("1. Answers vary...")
-    r"^\d[\d,]*(\.\d+)?k?\s+(answers?|comments?|replies|responses|likes?|shares?|views?|votes?)"
-    r"\b.{0,20}$",
-    r"^(by|posted by|written by|author\s*:)\s[^.!?]{0,60}\|[^.!?]{0,60}$",  # "by Name | date"
-    r"^(by|posted by|written by)\s*\|.*$",
-    r"^(read more|see also|also read|related|recommended|read next|further reading)\s*:.*$",
-    r"^\((include|insert|add|place|image|photo|video)\b[^)]*\)$",  # editorial placeholders
-    r"^\[(image|photo|video|ad|advertisement)\b[^\]]*\]$",
-    r"^(https?://|www\.)\S+$",  # a bare link on its own line
-    r"^(question stats|latest activity\b.*|this question has \d+ answers?\.?)$",
-    r"^(become an? (guide|member|contributor|expert)|sign up( now)?|log ?in|register( now)?|"
-    r"subscribe( now| to our newsletter)?|join (us|now|the community)\b.*|"
-    r"share your knowledge\b.*|unanswered questions)$",
-    r"^(leave a (comment|reply)|post a comment|add a comment|comments?( \(\d+\))?|"
-    r"related (posts?|articles|stories)|you (may|might) also like|"
-    r"more (posts|articles) like this)$",
-    r"^tags?\s*:.*$",
-    r"^(accept( all)?( cookies)?|we use cookies\b.*|cookie (settings|policy|preferences))$",
-)]
+# Each rule is named for the kind of residue it drops; inspect reports a dropped line by it.
+RESIDUE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE)) for name, pattern in (
+        ("reading-time stamp", r"^\d+\s*(min|mins|minute|minutes)\s+read\b.*$"),  # "3 min read"
+        ("meta description", r"^meta description\s*:.*$"),
+        ("reading-time stamp", r"^(reading time|est\. reading time)\s*:.*$"),
+        # "12 answers", "1.2k views"; not a numbered list item ("1. Answers vary...")
+        ("counter", r"^\d[\d,]*(\.\d+)?k?\s+(answers?|comments?|replies|responses|likes?|"
+                    r"shares?|views?|votes?)\b.{0,20}$"),
+        ("byline", r"^(by|posted by|written by|author\s*:)\s[^.!?]{0,60}\|[^.!?]{0,60}$"),
+        ("byline", r"^(by|posted by|written by)\s*\|.*$"),
+        ("see-also link", r"^(read more|see also|also read|related|recommended|read next|"
+                          r"further reading)\s*:.*$"),
+        ("editorial placeholder", r"^\((include|insert|add|place|image|photo|video)\b[^)]*\)$"),
+        ("media placeholder", r"^\[(image|photo|video|ad|advertisement)\b[^\]]*\]$"),
+        ("bare link", r"^(https?://|www\.)\S+$"),
+        ("forum statistics", r"^(question stats|latest activity\b.*|"
+                             r"this question has \d+ answers?\.?)$"),
+        ("call to action", r"^(become an? (guide|member|contributor|expert)|sign up( now)?|"
+                           r"log ?in|register( now)?|subscribe( now| to our newsletter)?|"
+                           r"join (us|now|the community)\b.*|share your knowledge\b.*|"
+                           r"unanswered questions)$"),
+        ("comments or related-posts heading",
+         r"^(leave a (comment|reply)|post a comment|add a comment|comments?( \(\d+\))?|"
+         r"related (posts?|articles|stories)|you (may|might) also like|"
+         r"more (posts|articles) like this)$"),
+        ("tag list", r"^tags?\s*:.*$"),
+        ("cookie banner", r"^(accept( all)?( cookies)?|we use cookies\b.*|"
+                          r"cookie (settings|policy|preferences))$"),
+    ))
+UI_WORDS_RULE = "buttons and counters only"
 
 # Once one of these appears in the second half of a page, the rest is page chrome.
 FOOTER_MARKERS = re.compile(
@@ -58,15 +68,41 @@ FOOTER_MARKERS = re.compile(
 )
 
 
-def is_residue_line(line: str) -> bool:
-    """True for a line that is web chrome rather than content."""
+def residue_rule(line: str) -> str | None:
+    """The name of the rule that makes a line web chrome rather than content; None: content."""
     stripped = normalize_inline(line)
     if not stripped:
-        return False
-    if any(p.match(stripped) for p in RESIDUE_LINE_PATTERNS):
-        return True
+        return None
+    for name, pattern in RESIDUE_RULES:
+        if pattern.match(stripped):
+            return name
     words = re.findall(r"[^\W\d_]+|\d+|×", stripped.lower())
-    return bool(words) and len(words) <= 6 and all(w in UI_WORDS or w.isdigit() for w in words)
+    if words and len(words) <= 6 and all(w in UI_WORDS or w.isdigit() for w in words):
+        return UI_WORDS_RULE
+    return None
+
+
+def is_residue_line(line: str) -> bool:
+    """True for a line that is web chrome rather than content."""
+    return residue_rule(line) is not None
+
+
+def locate_line(source_text: str, fragment: str) -> int | None:
+    """The 1-based line of `source_text` holding `fragment`, when it occurs there exactly once
+    (a fragment found twice or not at all cannot be placed)."""
+    fragment = fragment.strip()
+    at = source_text.find(fragment) if fragment else -1
+    if at < 0 or source_text.find(fragment, at + 1) >= 0:
+        return None
+    return source_text.count("\n", 0, at) + 1
+
+
+@dataclass
+class CleanedText:
+    """A cleaner's output lines and what it dropped (lines numbered in its input)."""
+
+    lines: list[str]
+    dropped: list[DroppedLine] = field(default_factory=list)
 
 
 class TextCleaner:
@@ -77,12 +113,28 @@ class TextCleaner:
 
     def clean(self, text: str) -> list[str]:
         """The text's lines, normalised, without residue lines or the footer."""
+        return self.clean_reporting(text).lines
+
+    def clean_reporting(self, text: str) -> CleanedText:
+        """As `clean`, with every dropped line and the rule that dropped it."""
         lines = [line.rstrip() for line in normalize_unicode(text).split("\n")]
         lines = [self._collapse_inner_space(line) for line in lines]
-        if self.drop_footer:
-            lines = self._cut_footer(lines)
-        kept = ["" if is_residue_line(line) else line for line in lines]
-        return self._squeeze_blank_lines(kept)
+        footer: list[DroppedLine] = []
+        start = self._footer_start(lines) if self.drop_footer else None
+        if start is not None:
+            rule = f"page footer (from {lines[start].strip()!r} on)"
+            footer = [DroppedLine(line.strip(), rule, number)
+                      for number, line in enumerate(lines[start:], start=start + 1)
+                      if line.strip()]
+            lines = lines[:start]
+        dropped: list[DroppedLine] = []
+        kept: list[str] = []
+        for number, line in enumerate(lines, start=1):
+            residue = residue_rule(line)
+            if residue is not None:
+                dropped.append(DroppedLine(line.strip(), residue, number))
+            kept.append("" if residue is not None else line)
+        return CleanedText(self._squeeze_blank_lines(kept), dropped + footer)
 
     @staticmethod
     def _collapse_inner_space(line: str) -> str:
@@ -90,15 +142,16 @@ class TextCleaner:
         return " " * indent + normalize_inline(line)
 
     @staticmethod
-    def _cut_footer(lines: list[str]) -> list[str]:
+    def _footer_start(lines: list[str]) -> int | None:
+        """Where the page footer starts: a footer marker in the second half of the content."""
         content = [i for i, line in enumerate(lines) if line.strip()]
         if not content:
-            return lines
+            return None
         halfway = content[len(content) // 2]
         for i in content:
             if i >= halfway and FOOTER_MARKERS.match(lines[i].strip()):
-                return lines[:i]
-        return lines
+                return i
+        return None
 
     @staticmethod
     def _squeeze_blank_lines(lines: list[str]) -> list[str]:
@@ -111,9 +164,4 @@ class TextCleaner:
             out.pop()
         return out
 
-
-# --- HTML -----------------------------------------------------------------------------------
-
-
-# --- raw HTML inside Markdown ------------------------------------------------------------------
 

@@ -4,9 +4,12 @@ inside Markdown, reduced to its text."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
+from backqa.documents import DroppedLine
+from backqa.ingest.cleaning import locate_line
 from backqa.text.normalize import normalize_inline, normalize_unicode
 
 DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
@@ -45,8 +48,20 @@ LINE_BREAK = "\u2029"  # stands for <br> until block text is assembled
 SITE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014-]{1,60}$")
 
 
+CODE_TAGS = {"script", "style", "template"}  # their text is code, never a line of the page
+
+
 class HtmlError(ValueError):
     """The page has no readable main content."""
+
+
+@dataclass
+class CleanedPage:
+    """A page's title, its content text, and the page text left out with the rule for each."""
+
+    title: str | None
+    text: str
+    dropped: list[DroppedLine] = field(default_factory=list)
 
 
 class HtmlCleaner:
@@ -54,8 +69,25 @@ class HtmlCleaner:
 
     def clean(self, html: str) -> tuple[str | None, str]:
         """Return (page title or None, content text with `#` headings and `- ` list items)."""
+        page = self.clean_reporting(html)
+        return page.title, page.text
+
+    def clean_reporting(self, html: str) -> CleanedPage:
+        """As `clean`, with the text of every element left out and the rule that left it."""
         soup = BeautifulSoup(html, "lxml")
         title = self._title(soup)
+        dropped: list[DroppedLine] = []
+
+        def drop(element: PageElement, rule: str) -> None:
+            if isinstance(element, Tag) and (element.decomposed or element.name in CODE_TAGS):
+                return
+            text = normalize_inline(element.get_text(" ").replace(LINE_BREAK, " "))
+            if text:
+                pieces = list(element.stripped_strings) if isinstance(element, Tag) else [text]
+                # the line of its first piece of text found only once in the page
+                line = next((n for t in pieces[:8] if (n := locate_line(html, t))), None)
+                dropped.append(DroppedLine(text, rule, line))
+
         for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
             comment.extract()
         for br in soup.find_all("br"):
@@ -66,12 +98,16 @@ class HtmlCleaner:
                 # some sites wrap the whole page in one <form>: keep what they hold
                 tag.unwrap()
             else:
+                drop(tag, f"<{tag.name}> element")
                 tag.decompose()
         for tag in soup.find_all(self._looks_like_chrome):
+            drop(tag, f"chrome: {self._chrome_reason(tag)}")
             tag.decompose()
         main = self._main_content(soup)
         if main is None:
             raise HtmlError("no <body> or main content found")
+        for outside in self._outside(main):
+            drop(outside, f"outside the main content (<{main.name}>)")
         lines: list[str] = []
         try:
             self._emit(main, lines)
@@ -80,7 +116,7 @@ class HtmlCleaner:
         text = "\n\n".join(line for line in lines if line.strip())
         if not text.strip():
             raise HtmlError("the page has no readable text in its main content")
-        return title, text
+        return CleanedPage(title, text, dropped)
 
     @staticmethod
     def _title(soup: BeautifulSoup) -> str | None:
@@ -97,18 +133,39 @@ class HtmlCleaner:
                     return title
         return None
 
+    @classmethod
+    def _looks_like_chrome(cls, tag: Tag) -> bool:
+        return cls._chrome_reason(tag) is not None
+
     @staticmethod
-    def _looks_like_chrome(tag: Tag) -> bool:
+    def _chrome_reason(tag: Tag) -> str | None:
+        """Why an element is site chrome (its role, hidden, or a class or id that says so)."""
         if tag.name in ("html", "body", "main", "article") or tag.attrs is None:
-            return False
-        if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search",
-                               "dialog", "alert"):
-            return True
+            return None
+        role = tag.get("role")
+        if role in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+                    "alert"):
+            return f'role="{role}"'
         if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
-            return True
+            return "hidden"
         classes: list[str] = list(tag.get("class") or [])
         names = " ".join([*classes, str(tag.get("id", ""))])
-        return bool(names.strip()) and bool(CHROME_HINTS.search(names))
+        if names.strip() and CHROME_HINTS.search(names):
+            return f'class or id "{names.strip()}"'
+        return None
+
+    @staticmethod
+    def _outside(main: Tag) -> list[PageElement]:
+        """What the page body holds beside the main content: the siblings of `main` and of
+        each of its ancestors inside <body>."""
+        out: list[PageElement] = []
+        node: Tag = main
+        while node.parent is not None and node.name != "body":
+            out.extend(sibling for sibling in node.parent.children if sibling is not node)
+            if node.parent.name in ("body", "html", "[document]"):
+                break
+            node = node.parent
+        return out
 
     @staticmethod
     def _main_content(soup: BeautifulSoup) -> Tag | None:
