@@ -49,6 +49,7 @@ def slow_fake_encoder(backend: str = "auto") -> FakeEncoder:
 on_checkpoint(traced)
 backqa.ingest.pipeline.model_identity = lambda *a, **k: FakeEncoder.identity  # type: ignore[assignment]
 backqa.encoders.load_encoder = slow_fake_encoder  # type: ignore[assignment]
+backqa.encoders.backend_identity = lambda backend="auto": FakeEncoder.identity  # type: ignore[assignment]
 
 if __name__ == "__main__":
     sys.exit(main())

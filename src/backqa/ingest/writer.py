@@ -28,12 +28,14 @@ from backqa.index.manifest import (
     file_digests,
     write_manifest,
 )
-from backqa.index.store import write_store
+from backqa.index.sentences import save_sentence_vectors
+from backqa.index.store import stream_embed_texts, write_store
 from backqa.index.vectors import build_vector_index, save_vector_index
 
 # Bump when cleaning, structure or chunking rules change, so existing indexes are rebuilt.
 # 2: passages carry topics, and claim vectors are stored for agreement across sources.
-PIPELINE_VERSION = 2
+# 3: photo captions are not headings; each passage's sentences are embedded in context.
+PIPELINE_VERSION = 3
 
 
 @dataclass
@@ -49,6 +51,8 @@ class BuiltVersion:
     chunking: ChunkingInfo
     no_match: NoMatchCalibration | None = None
     claims: np.ndarray | None = None  # passage texts' own vectors, when agreement is on
+    # each passage's sentences in context, and where each passage's start (see ingest/views.py)
+    sentences: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class VersionWriter:
@@ -59,16 +63,13 @@ class VersionWriter:
         passages = version.passages
         write_store(files.store, version.documents, passages, version.ingested_at)
         checkpoint("store")
-        faiss_index, vector_info = build_vector_index(version.vectors)
-        try:
-            save_vector_index(faiss_index, files.vectors)
-        except RuntimeError as exc:  # faiss reports write errors (disk full) as RuntimeError
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else str(exc)
-            raise OSError(f"{files.vectors}: cannot write the FAISS index ({first})") from exc
+        vector_info = self._write_vectors(version.vectors, files.vectors)
         checkpoint("vectors")
-        LexicalIndex.build([p.embed_text for p in passages]).save(files.lexical)
+        LexicalIndex.build(stream_embed_texts(files.store)).save(files.lexical)
         if version.claims is not None:
             save_claims(claim_vectors(version.claims), build)
+        if version.sentences is not None:
+            save_sentence_vectors(build, *version.sentences)
         checkpoint("lexical")
         per_source = Counter(p.source_id for p in passages)
         identity = version.identity
@@ -95,3 +96,15 @@ class VersionWriter:
         write_manifest(build, manifest)
         checkpoint("manifest")
         return manifest
+
+    @staticmethod
+    def _write_vectors(vectors: np.ndarray, path: Path) -> dict[str, object]:
+        """Build and save the FAISS index; it is freed on return (a full copy of the vectors,
+        1.5 GB at a million passages, not to be held while BM25 is built)."""
+        faiss_index, vector_info = build_vector_index(vectors)
+        try:
+            save_vector_index(faiss_index, path)
+        except RuntimeError as exc:  # faiss reports write errors (disk full) as RuntimeError
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else str(exc)
+            raise OSError(f"{path}: cannot write the FAISS index ({first})") from exc
+        return vector_info

@@ -1,9 +1,9 @@
 """Scale benchmark: build full index versions of 10k, 100k and 1M passages and measure build
 time, index load time, resident memory, query latency and dense recall@10 against exact search.
 
-Run from the project root (takes ~1 h for 1M on 2 cores; sizes are configurable):
+Run from the project root (takes ~30 min for 1M on 2 cores; sizes are configurable):
 
-    .venv/bin/python tests/scale_bench.py --sizes 10000,100000,1000000
+    .venv/bin/python -m backqa.tools.scale_bench --sizes 10000,100000,1000000
 
 Corpus: real text from BEIR SciFact (read in place from ../shared/benchmarks/scifact, never
 copied), repeated with variations (a sentence dropped, sentences rotated) and cut into passages
@@ -11,7 +11,9 @@ of at most 120 words. Vectors: synthetic, because embedding 1M passages would ta
 is a random mix of two real MiniLM embeddings of SciFact titles plus Gaussian noise, so the
 vectors cluster the way real embeddings do. Ten abstracts make one source (~20 passages).
 Queries: the SciFact questions with their real
-MiniLM embeddings. Every size is built in its own process, then loaded and queried in a fresh
+MiniLM embeddings. Every size is built in its own process (peak resident memory reported per
+build stage), its BM25 index is rebuilt from the store alone in another (the lexical build's own
+peak, checked identical to the one the build wrote), then loaded and queried in a fresh
 process, so memory figures are those of a serving process.
 
 Writes `<out>/results.json`, and with `--plot`/`--table` the PNG and a Markdown table.
@@ -23,14 +25,23 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import psutil
 
-PROJECT = Path(__file__).resolve().parents[1]
+from backqa.config import project_root
+from backqa.tools.scale_report import memory_table, plot, table
+
+if TYPE_CHECKING:
+    from backqa.documents import Document, Passage
+
+PROJECT = project_root()
 SCIFACT = PROJECT.parent / "shared" / "benchmarks" / "scifact"
 DIMS = 384
 NOISE = 0.02  # per-dimension sigma: noise norm ~0.4 against unit-length mixtures
@@ -40,12 +51,32 @@ QUERIES = 200
 
 def rss_mb() -> tuple[float, float]:
     """(current, peak) resident memory of this process in MB."""
-    fields = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            name, value = line.split(":", 1)
-            fields[name] = int(value.split()[0]) / 1024
-    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+    current = psutil.Process().memory_info().rss / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return current, peak
+
+
+class StagePeaks:
+    """Peak resident memory (MB) per build stage, from the writer's checkpoints: at each one
+    the kernel's high-water mark is read, then reset (Linux `clear_refs`)."""
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, int] = {}
+        self.reset()
+
+    def record(self, stage: str) -> None:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                self.peaks[stage] = round(int(line.split()[1]) / 1024)
+        self.reset()
+
+    @staticmethod
+    def reset() -> None:
+        Path("/proc/self/clear_refs").write_text("5")
+
+    def overall(self) -> int:
+        """The build's peak (the reset high-water mark no longer holds it)."""
+        return max(self.peaks.values())
 
 
 # -- corpus ----------------------------------------------------------------------------------
@@ -101,7 +132,7 @@ def synthetic_vectors(n: int, bases: np.ndarray, seed: int = 7) -> np.ndarray:
     return out
 
 
-def passages_for(n: int, docs_per_source: int = 10):
+def passages_for(n: int, docs_per_source: int = 10) -> tuple[list[Document], list[Passage]]:
     """n passages of real SciFact text, repeated with variations. Each source gathers
     `docs_per_source` abstracts as sections (about 20 passages a source, like a long article
     or forum thread), so a 1M library has ~50k sources."""
@@ -156,14 +187,18 @@ def build(n: int, out: Path) -> dict[str, object]:
     """Write one complete index version of n passages, exactly as ingest writes it."""
     from backqa.config import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
     from backqa.encoders.identity import model_identity
+    from backqa.index.checkpoints import on_checkpoint
     from backqa.index.manifest import ChunkingInfo
     from backqa.ingest.writer import BuiltVersion, VersionWriter
 
     titles, _ = base_embeddings(out)
+    peaks = StagePeaks()
+    on_checkpoint(peaks.record)
     started = time.perf_counter()
     documents, passages = passages_for(n)
     vectors = synthetic_vectors(n, titles)
     prepared = time.perf_counter() - started
+    peaks.record("prepare")  # the writer's input: passages, documents and vectors in memory
     version_dir = out / f"n{n}" / "version"
     if version_dir.exists():
         import shutil
@@ -182,9 +217,36 @@ def build(n: int, out: Path) -> dict[str, object]:
     size = sum(p.stat().st_size for p in version_dir.rglob("*") if p.is_file())
     result = {"passages": n, "sources": len(documents), "prepare_seconds": round(prepared, 1),
               "build_seconds": round(seconds, 1), "vector_index": manifest["vector_index"],
-              "disk_mb": round(size / 2**20), "build_peak_rss_mb": round(rss_mb()[1])}
+              "disk_mb": round(size / 2**20), "build_peak_rss_mb": peaks.overall(),
+              "build_peak_rss_mb_by_stage": peaks.peaks}
     (out / f"n{n}" / "build.json").write_text(json.dumps(result))
     return result
+
+
+def lexical(n: int, out: Path) -> dict[str, object]:
+    """Rebuild the version's BM25 index from its store alone, as the writer does, and check
+    it is the one the build saved (same vocabulary, same matrix, bit for bit)."""
+    from backqa.index.layout import VersionFiles
+    from backqa.index.lexical import LexicalIndex
+    from backqa.index.store import stream_embed_texts
+
+    files = VersionFiles(out / f"n{n}" / "version")
+    rss_before = rss_mb()[0]
+    started = time.perf_counter()
+    rebuilt = LexicalIndex.build(stream_embed_texts(files.store))
+    seconds = time.perf_counter() - started
+    peak = rss_mb()[1]
+    saved = LexicalIndex.load(files.lexical, mmap=True)
+    same = rebuilt.vocab == saved.vocab and all(
+        np.array_equal(rebuilt.retriever.scores[k], saved.retriever.scores[k])
+        for k in ("data", "indices", "indptr"))
+    if not same:
+        raise RuntimeError(f"{files.lexical}: BM25 rebuilt from the store differs from the saved")
+    return {"lexical_build_seconds": round(seconds, 1),
+            "lexical_build_peak_rss_mb": round(peak),
+            "lexical_build_added_rss_mb": round(peak - rss_before),
+            "lexical_nnz": int(rebuilt.retriever.scores["indptr"][-1]),
+            "lexical_vocab": len(rebuilt.vocab)}
 
 
 class GivenVectors:
@@ -244,71 +306,27 @@ def measure(n: int, out: Path) -> dict[str, object]:
     exact_ms = (time.perf_counter() - t0) / 50 * 1000
 
     def ms(values: list[float], q: float) -> float:
-        return round(float(np.quantile(values, q)) * 1000, 3)
+        return round(float(np.percentile(values, q)) * 1000, 3)
 
     return {"passages": n, "load_seconds": round(load_seconds, 2),
             "rss_mb": round(rss_now), "rss_loaded_mb": round(rss_loaded),
             "rss_index_mb": round(rss_loaded - rss_before), "peak_rss_mb": round(rss_peak),
-            "query_median_ms": ms(full, 0.5), "query_p99_ms": ms(full, 0.99),
-            "dense_median_ms": ms(dense, 0.5), "lexical_median_ms": ms(lexical, 0.5),
+            "query_median_ms": ms(full, 50), "query_p99_ms": ms(full, 99),
+            "dense_median_ms": ms(dense, 50), "lexical_median_ms": ms(lexical, 50),
             "exact_dense_ms": round(exact_ms, 3), "recall_at_10": round(recall, 4),
             "vector_index": index.manifest.vector_index.type, "queries": len(full)}
 
 
-def child(kind: str, n: int, out: Path, timeout: float) -> dict[str, object]:
-    command = [sys.executable, __file__, f"--_{kind}", str(n), "--out", str(out)]
+def child(kind: str, n: int, out: Path, timeout: float) -> dict[str, Any]:
+    command = [sys.executable, "-m", "backqa.tools.scale_bench", f"--_{kind}", str(n),
+               "--out", str(out)]
     print(f"[{time.strftime('%H:%M:%S')}] {kind} n={n}", file=sys.stderr, flush=True)
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONPATH": str(PROJECT / "src")})
     if done.returncode != 0:
         raise RuntimeError(f"{kind} n={n} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-# -- report ----------------------------------------------------------------------------------
-
-def plot(rows: list[dict[str, object]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n = [r["passages"] for r in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(n, [r["query_median_ms"] for r in rows], "o-", label="search median (full path)")
-    left.plot(n, [r["query_p99_ms"] for r in rows], "o--", label="search p99")
-    left.plot(n, [r["dense_median_ms"] for r in rows], "s-", label="dense (FAISS) median")
-    left.plot(n, [r["lexical_median_ms"] for r in rows], "^-", label="lexical (BM25) median")
-    left.plot(n, [r["exact_dense_ms"] for r in rows], "x:", label="exact dense scan")
-    left.axhline(20, color="grey", lw=0.8, ls=":")
-    left.set(xscale="log", yscale="log", xlabel="passages", ylabel="ms per question",
-             title="Query latency (excl. question embedding)")
-    left.legend(fontsize=7)
-    right.plot(n, [r["rss_mb"] for r in rows], "o-", label="serving process RSS")
-    right.plot(n, [r["build_peak_rss_mb"] for r in rows], "s--", label="build peak RSS")
-    right.plot(n, [r["disk_mb"] for r in rows], "^:", label="index on disk")
-    right.axhline(3072, color="grey", lw=0.8, ls=":")
-    right.set(xscale="log", yscale="log", xlabel="passages", ylabel="MB",
-              title="Memory and disk")
-    right.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-
-
-def table(rows: list[dict[str, object]]) -> str:
-    lines = ["| passages | vector index | build s | load s | RSS MB | disk MB | search median"
-             " ms | p99 ms | dense ms | BM25 ms | exact scan ms | recall@10 |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        vi = r["vector_info"]
-        kind = vi["type"] + (f" (nlist {vi['nlist']}, nprobe {vi['nprobe']})"
-                             if "nprobe" in vi else "")
-        lines.append(f"| {r['passages']:,} | {kind} | {r['build_seconds']} | "
-                     f"{r['load_seconds']} | {r['rss_mb']} | {r['disk_mb']} | "
-                     f"{r['query_median_ms']} | {r['query_p99_ms']} | {r['dense_median_ms']} | "
-                     f"{r['lexical_median_ms']} | {r['exact_dense_ms']} | "
-                     f"{r['recall_at_10']} |")
-    return "\n".join(lines) + "\n"
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> int:
@@ -321,8 +339,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the built versions")
     parser.add_argument("--reuse", action="store_true",
                         help="measure versions kept by an earlier run instead of rebuilding")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build (and rebuild BM25 from the store) without the search step;"
+                             " reports memory and build time only")
     parser.add_argument("--_build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--_measure", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--_lexical", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     out = Path(args.out).resolve()
     if args._build:
@@ -331,17 +353,21 @@ def main() -> int:
     if args._measure:
         print(json.dumps(measure(args._measure, out)))
         return 0
+    if args._lexical:
+        print(json.dumps(lexical(args._lexical, out)))
+        return 0
     out.mkdir(parents=True, exist_ok=True)
     base_embeddings(out)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for n in sorted(int(s) for s in args.sizes.split(",")):
         saved = out / f"n{n}" / "build.json"
         if args.reuse and saved.is_file() and (out / f"n{n}" / "version").is_dir():
             built = json.loads(saved.read_text())
         else:
             built = child("build", n, out, args.timeout)
-        measured = child("measure", n, out, args.timeout)
-        row = {**built, **measured, "vector_info": built["vector_index"]}
+        rebuilt = child("lexical", n, out, args.timeout)
+        measured = {} if args.build_only else child("measure", n, out, args.timeout)
+        row = {**built, **rebuilt, **measured, "vector_info": built["vector_index"]}
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
         (out / "results.json").write_text(json.dumps(rows, indent=2))
@@ -349,11 +375,12 @@ def main() -> int:
             import shutil
 
             shutil.rmtree(out / f"n{n}", ignore_errors=True)
-    if args.plot:
+    report = memory_table(rows) if args.build_only else table(rows) + "\n" + memory_table(rows)
+    if args.plot and not args.build_only:
         plot(rows, Path(args.plot))
     if args.table:
-        Path(args.table).write_text(table(rows))
-    print(table(rows))
+        Path(args.table).write_text(report)
+    print(report)
     return 0
 
 
