@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backqa.tools.loadtest import QUESTIONS, _add_article, run_http_load, serve_process
+from backqa.tools.loadtest import QUESTIONS, add_article, run_http_load, serve_process
 from helpers import LIBRARY
 
 CONCURRENCY = 32
@@ -43,7 +43,7 @@ def reindex_loop(base_url: str, token: str, library: Path, stop: threading.Event
     """Every REINDEX_EVERY_S: a new article arrives and an admin reindex publishes it."""
     headers = {"Authorization": f"Bearer {token}"}
     while not stop.wait(REINDEX_EVERY_S):
-        _add_article(library)
+        add_article(library)
         started = time.perf_counter()
         job = httpx.post(f"{base_url}/api/admin/reindex", headers=headers, timeout=30).json()
         while job.get("state") in ("queued", "running"):

@@ -4,22 +4,32 @@ timing is asserted)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from backqa.cli import build_parser
-from backqa.tools.bench import Bench, BenchConfig, child_pids, format_report, rss_mb, stats_ms
+from backqa.tools.bench.measures import TimedEncoder, rss_mb, stats_ms
+from backqa.tools.bench.suite import Bench, BenchConfig
+from backqa.tools.bench.summary import format_report
+from helpers import FakeEncoder
 
 
 def test_helpers() -> None:
-    assert rss_mb() and rss_mb() > 1
-    assert rss_mb(0) is None  # no such process
-    assert stats_ms([0.001, 0.002, 0.003]) == {"median_ms": 2.0, "p99_ms": 3.0, "n": 3}
-    assert child_pids(-5) == []
+    assert (rss_mb() or 0) > 1
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert rss_mb(gone.pid) is None  # no such process (any more)
+    # numpy's percentile (linear interpolation), the one definition used everywhere
+    assert stats_ms([0.001, 0.002, 0.003]) == {"median_ms": 2.0, "p99_ms": 2.98, "n": 3}
+    timer = TimedEncoder(FakeEncoder())
+    assert timer.encode(["a b", "c"]).shape == (2, 384)
+    assert timer.texts == 2 and timer.seconds > 0
 
 
-def test_bench_without_http(library_copy: Path, fake_encoder) -> None:
+def test_bench_without_http(library_copy: Path, fake_encoder: FakeEncoder) -> None:
     config = BenchConfig(library=library_copy, repeat=5, http=False, torch_baseline=False)
     report = Bench(config, log=lambda m: None, encoder_factory=lambda b: fake_encoder).measure()
     json.dumps(report)  # the --json output is plain JSON

@@ -1,9 +1,12 @@
-"""The evaluation harness: reading BEIR and judged files, metrics, evidence scoring, runs."""
+"""The evaluation harness: reading BEIR and judged files, metrics, judges, the modes (the final
+one being exactly the search output), reports, runs and progress."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,28 +14,28 @@ import pytest
 
 from backqa.index.loaded import load_current
 from backqa.ingest.pipeline import IngestPipeline
+from backqa.progress import Progress
 from backqa.search.searcher import Searcher
-from backqa.tools.evaluation import (
+from backqa.tools.evaluation.baseline import WindowBaseline, fixed_windows
+from backqa.tools.evaluation.datasets import (
+    SPLITS,
     EvalError,
-    Evaluator,
     Evidence,
-    EvidenceJudge,
     JudgedQuestion,
-    QrelsJudge,
-    Ranking,
-    WindowBaseline,
-    dcg,
-    fixed_windows,
-    format_table,
-    ndcg,
-    normalize_text,
+    judged_set_name,
+    judged_set_paths,
     read_judged,
+    read_judged_files,
     read_qrels,
     read_queries,
-    run_path,
-    write_trec_run,
+    split_files,
 )
-from helpers import PROJECT
+from backqa.tools.evaluation.evaluator import Evaluator
+from backqa.tools.evaluation.judges import EvidenceJudge, QrelsJudge, normalize_text
+from backqa.tools.evaluation.metrics import QueryScore, dcg, ndcg
+from backqa.tools.evaluation.report import ModeReport, SetReport
+from backqa.tools.evaluation.runs import Ranking, run_path, write_trec_run
+from helpers import JUDGED, PROJECT, FakeEncoder
 
 
 def test_dcg_and_ndcg_by_hand() -> None:
@@ -47,10 +50,12 @@ def test_qrels_judge_scores_documents() -> None:
     score = QrelsJudge().score(["d3", "d1", "d9"], {"d1": 1, "d2": 1})
     assert score.mrr10 == 0.5
     assert score.success1 == 0.0
-    assert score.recall10 == 0.5 and score.recall100 == 0.5
+    assert score.recall5 == score.recall10 == score.recall100 == 0.5
     assert score.ndcg10 == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3)))
     perfect = QrelsJudge().score(["d2", "d1"], {"d1": 1, "d2": 1})
     assert perfect.ndcg10 == pytest.approx(1.0) and perfect.success1 == 1.0
+    late = QrelsJudge().score([f"x{i}" for i in range(7)] + ["d1"], {"d1": 1})
+    assert late.recall5 == 0.0 and late.recall10 == 1.0
 
 
 def question(*evidence: Evidence) -> JudgedQuestion:
@@ -82,6 +87,22 @@ def test_related_passage_is_not_an_answer() -> None:
     assert score.success1 == 0.0 and score.mrr10 == 0.5
 
 
+def test_words_read_before_the_first_answer() -> None:
+    q = question(Evidence(2, ("use ice packs",)), Evidence(1, ("rest",)))
+    judge = EvidenceJudge()
+    first = "Get some rest after the run."  # 6 words, related only
+    answer = "Pain is common. Use ice packs twice a day. Then stretch gently every morning."
+    sentence = answer.index("Use"), answer.index("day.") + 4
+    # the highlight holds the phrase: words up to the end of the highlighted sentence
+    assert judge.words_read(q, [first, answer], [None, sentence]) == 6 + 3 + 6
+    # the highlight is elsewhere, or missing: the whole answering result is read
+    other = answer.index("Then"), len(answer)
+    assert judge.words_read(q, [first, answer], [None, other]) == 6 + 14
+    assert judge.words_read(q, [answer], [None]) == 14
+    assert judge.words_read(q, [first], [None]) == math.inf
+    assert judge.words_read(q, [], []) == math.inf
+
+
 def test_read_queries_and_qrels(tmp_path: Path) -> None:
     queries = tmp_path / "queries.jsonl"
     queries.write_text('{"_id": "1", "text": "a claim"}\n\n{"_id": 2, "text": "b"}\n')
@@ -106,23 +127,48 @@ def test_bad_inputs_name_file_and_line(tmp_path: Path, name: str, content: str,
         reader(path)
 
 
+GOOD = {"id": "q1", "question": "why?", "type": "cause",
+        "evidence": [{"grade": 2, "phrases": ["because"]}]}
+
+
 def test_read_judged_validates(tmp_path: Path) -> None:
     path = tmp_path / "judged.jsonl"
-    good = {"id": "q1", "question": "why?", "type": "cause",
-            "evidence": [{"grade": 2, "phrases": ["because"]}]}
     off = {"id": "o1", "question": "bread?", "evidence": []}
-    path.write_text(json.dumps(good) + "\n" + json.dumps(off) + "\n")
+    path.write_text(json.dumps(GOOD) + "\n" + json.dumps(off) + "\n")
     questions = read_judged(path)
     assert [q.on_topic for q in questions] == [True, False]
-    bad = {**good, "id": "q2", "evidence": [{"grade": 3, "phrases": ["x"]}]}
-    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    bad = {**GOOD, "id": "q2", "evidence": [{"grade": 3, "phrases": ["x"]}]}
+    path.write_text(json.dumps(GOOD) + "\n" + json.dumps(bad) + "\n")
     with pytest.raises(EvalError, match=r"judged\.jsonl:2: each evidence item"):
         read_judged(path)
-    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
+    path.write_text(json.dumps(GOOD) + "\n" + json.dumps(GOOD) + "\n")
     with pytest.raises(EvalError, match="duplicate id 'q1'"):
         read_judged(path)
     with pytest.raises(EvalError, match="cannot read"):
         read_judged(tmp_path / "missing.jsonl")
+
+
+def test_judged_files_are_pooled_only_with_distinct_ids(tmp_path: Path) -> None:
+    first, second = tmp_path / "questions.jsonl", tmp_path / "questions-holdout.jsonl"
+    first.write_text(json.dumps(GOOD) + "\n")
+    second.write_text(json.dumps({**GOOD, "id": "h1"}) + "\n")
+    files = read_judged_files([first, second])
+    assert [f.held_out for f in files] == [False, True]
+    assert judged_set_name(files) == "questions.jsonl+questions-holdout.jsonl"
+    assert judged_set_paths(tmp_path, judged_set_name(files)) == [first, second]
+    second.write_text(json.dumps(GOOD) + "\n")
+    with pytest.raises(EvalError, match=r"questions-holdout\.jsonl: id 'q1' is also in"):
+        read_judged_files([first, second])
+
+
+def test_splits_name_the_shipped_files() -> None:
+    assert [p.name for p in split_files(JUDGED, "tune")] == [
+        "questions.jsonl", "questions-batch2.jsonl", "questions-batch3.jsonl"]
+    assert [p.name for p in split_files(JUDGED, "holdout")] == ["questions-holdout.jsonl"]
+    assert all(p.is_file() for p in split_files(JUDGED, "all"))
+    assert len(SPLITS["all"]) == 4
+    with pytest.raises(EvalError, match="unknown split"):
+        split_files(JUDGED, "train")
 
 
 def test_fixed_windows_cover_the_text_without_cutting_words() -> None:
@@ -133,25 +179,48 @@ def test_fixed_windows_cover_the_text_without_cutting_words() -> None:
     assert len(windows) >= len(text) // 1000
     for window in windows:
         assert all(token in words for token in window.split())
-    covered = set(" ".join(windows).split())
-    assert covered == set(words)
-    # consecutive windows overlap
-    assert set(windows[0].split()) & set(windows[1].split())
+    assert set(" ".join(windows).split()) == set(words)
+    assert set(windows[0].split()) & set(windows[1].split())  # consecutive windows overlap
     assert fixed_windows("short text") == ["short text"]
     assert fixed_windows("") == []
 
 
 def test_trec_run_format(tmp_path: Path) -> None:
     path = tmp_path / "run.txt"
-    write_trec_run(path, {"7": Ranking(["d1", "d2"], [0.9, 0.5])}, "backqa-hybrid")
-    assert path.read_text().splitlines() == ["7 Q0 d1 1 0.900000 backqa-hybrid",
-                                              "7 Q0 d2 2 0.500000 backqa-hybrid"]
+    write_trec_run(path, {"7": Ranking(["d1", "d2"], [0.9, 0.5])}, "backqa-final")
+    assert path.read_text().splitlines() == ["7 Q0 d1 1 0.900000 backqa-final",
+                                              "7 Q0 d2 2 0.500000 backqa-final"]
     assert run_path(path, "bm25", True).name == "run.bm25.txt"
     assert run_path(path, "bm25", False) == path
 
 
+def test_reports_pool_their_questions() -> None:
+    def score(value: float) -> QueryScore:
+        return QueryScore(value, value, value, value, value, value)
+
+    a = ModeReport("final", {"q1": score(1.0)}, [1.0, 2.0], off_topic=1, no_match_on_topic=0,
+                   no_match_off_topic=1, duplicate_pairs=1, words_read=[10.0])
+    b = ModeReport("final", {"q2": score(0.0), "q3": score(0.5)}, [3.0, 4.0, 5.0],
+                   off_topic=0, no_match_on_topic=1, no_match_off_topic=0,
+                   words_read=[20.0, math.inf])
+    pooled = ModeReport.pooled([a, b])
+    assert pooled.queries == 3 and pooled.means["ndcg10"] == pytest.approx(0.5)
+    assert (pooled.off_topic, pooled.no_match_on_topic, pooled.no_match_off_topic) == (1, 1, 1)
+    assert pooled.duplicate_pairs == 1 and pooled.words_read_median() == 20.0
+    assert pooled.latency()["median_ms"] == 3.0
+    assert pooled.to_dict()["words_read_before_answer"] == {"median": 20.0, "answered": 2,
+                                                            "questions": 3}
+    other = ModeReport("bm25", {"q1": score(1.0)}, [1.0])
+    assert ModeReport.pooled([other, other]).no_match_on_topic is None
+    sets = SetReport.pooled("pooled", [SetReport("a", True, 2, [a]), SetReport("b", True, 2, [b])])
+    assert sets.questions == 4 and sets.modes[0].queries == 3
+    table = sets.table()
+    assert "pooled: 4 questions (3 on-topic, 1 off-topic)" in table
+    assert "final (Searcher.search)" in table and "1/1" in table
+
+
 @pytest.fixture
-def beir_index(tmp_path: Path, fake_encoder) -> Path:
+def beir_index(tmp_path: Path, fake_encoder: FakeEncoder) -> Path:
     corpus = tmp_path / "corpus" / "corpus.jsonl"
     corpus.parent.mkdir()
     docs = [("d1", "Hamstrings", "Tight hamstrings pull on the pelvis and strain the back."),
@@ -165,64 +234,94 @@ def beir_index(tmp_path: Path, fake_encoder) -> Path:
     return index_dir
 
 
-def test_beir_run_ranks_documents_in_every_mode(beir_index: Path, fake_encoder,
-                                                tmp_path: Path) -> None:
+def test_beir_ranks_documents_in_every_mode(beir_index: Path, fake_encoder: FakeEncoder) -> None:
     searcher = Searcher(load_current(beir_index), fake_encoder)
     evaluator = Evaluator(searcher)
     queries = {"1": "tight hamstrings strain", "2": "running shoes cushioning", "3": "x"}
     qrels = {"1": {"d1": 1}, "2": {"d2": 1}}
-    reports, runs = evaluator.beir(queries, qrels, ["bm25", "dense", "hybrid"])
-    assert [r.mode for r in reports] == ["bm25", "dense", "hybrid"]
-    for report in reports:
-        assert report.queries == 2
-        assert report.means["success1"] == 1.0 and report.means["ndcg10"] == 1.0
-        assert len(report.rank_ms) == 2 and report.latency()["median_ms"] >= 0
-    assert runs["hybrid"]["1"].keys[0] == "d1"
+    result = evaluator.beir(queries, qrels)
+    report, runs = result.report, result.runs
+    assert [r.mode for r in report.modes] == ["bm25", "dense", "fusion", "final"]
+    for mode in report.modes:
+        assert mode.queries == 2
+        assert mode.means["success1"] == 1.0 and mode.means["ndcg10"] == 1.0
+        assert len(mode.ms) == 2 and (mode.latency()["median_ms"] or 0) > 0
+    # final: the documents of `Searcher.search(question, k=100)`, in result order
+    expected = list(dict.fromkeys(r.source.id for r in searcher.search(queries["1"],
+                                                                       k=100).results))
+    assert runs["final"]["1"].keys == expected
+    assert report.modes[-1].no_match_on_topic == 0 and report.modes[0].no_match_on_topic is None
     assert len(set(runs["dense"]["1"].keys)) == len(runs["dense"]["1"].keys)  # by document
-    table = format_table(reports, judged=False)
-    assert "nDCG@10" in table and "final pipeline" in table
+    table = report.table()
+    assert "nDCG@10" in table and "fusion stage" in table and "final (Searcher.search)" in table
     with pytest.raises(EvalError, match="no query"):
         evaluator.beir({"9": "q"}, qrels, ["bm25"])
+    with pytest.raises(EvalError, match="'windows' does not rank BEIR documents"):
+        evaluator.beir(queries, qrels, ["windows"])
 
 
-def test_window_baseline_finds_the_window(fake_encoder) -> None:
+JUDGED_QUESTIONS = [
+    JudgedQuestion("h", "why do tight hamstrings hurt my back", "cause", (
+        Evidence(2, ("pull on the pelvis",)), Evidence(1, ("cushioning over time",)))),
+    JudgedQuestion("s", "when should I replace my running shoes", "prevention", (
+        Evidence(2, ("worn running shoes lose their cushioning",)),)),
+    JudgedQuestion("off", "zxq vbnm", "off-topic", ()),
+]
+
+
+def test_judged_final_is_exactly_the_search_output(beir_index: Path,
+                                                   fake_encoder: FakeEncoder) -> None:
+    searcher = Searcher(load_current(beir_index), fake_encoder)
+    report = Evaluator(searcher).judged(JUDGED_QUESTIONS, ["fusion", "final"])
+    fusion, final = report.modes
+    judge = EvidenceJudge()
+    for q in JUDGED_QUESTIONS[:2]:
+        page = [r.text for r in searcher.search(q.question, k=10).results]
+        deep = [r.text for r in searcher.search(q.question, k=100).results]
+        assert final.scores[q.id] == replace(judge.score(q, page),
+                                             recall100=judge.score(q, deep).recall100)
+        text = searcher.prepare(q.question)
+        rows = [c.row for c in searcher.rank(text, searcher.embed(text), 100)]
+        passages = searcher.index.store.passages_by_rows(rows)
+        assert fusion.scores[q.id] == judge.score(q, [passages[r].text for r in rows])
+    refused = searcher.search("zxq vbnm", k=10).no_match
+    assert final.no_match_off_topic == int(refused) and final.off_topic == 1
+    assert final.no_match_on_topic == 0 and fusion.no_match_off_topic is None
+    assert len(final.words_read) == 2 and not final.embed_ms and len(fusion.embed_ms) == 3
+    assert final.to_dict()["words_read_before_answer"] == {
+        "median": final.words_read_median(), "answered": 2, "questions": 2}
+
+
+def test_progress_is_one_line_per_stage_off_a_terminal(beir_index: Path,
+                                                       fake_encoder: FakeEncoder) -> None:
+    stream = io.StringIO()  # not a TTY, like `backqa eval ... 2> log`
+    evaluator = Evaluator(Searcher(load_current(beir_index), fake_encoder),
+                          progress=Progress(stream=stream))
+    evaluator.judged(JUDGED_QUESTIONS, ["bm25", "final"], name="set.jsonl")
+    lines = stream.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["set.jsonl embed", "set.jsonl bm25",
+                                                      "set.jsonl final"]
+    assert all("3/3 questions" in line for line in lines) and "\r" not in stream.getvalue()
+
+
+def test_window_baseline_finds_the_window(fake_encoder: FakeEncoder) -> None:
     baseline = WindowBaseline(size=60, overlap=10).build(
         [("a", "Tight hamstrings pull on the pelvis. " * 3), ("b", "Bread needs flour. " * 3)],
         fake_encoder)
     ranking = baseline.rank("hamstrings pelvis", fake_encoder.encode(["hamstrings pelvis"])[0],
-                           10)
+                            10)
     assert ranking.keys[0].startswith("a#w")
     assert ranking.vectors is not None and ranking.vectors.shape[0] == len(ranking.keys)
 
 
-def test_duplicate_pairs_counts_near_duplicates(fake_encoder, beir_index: Path) -> None:
+def test_duplicate_pairs_counts_near_duplicates(fake_encoder: FakeEncoder,
+                                                beir_index: Path) -> None:
     evaluator = Evaluator(Searcher(load_current(beir_index), fake_encoder))
     texts = ["Tight hamstrings pull on the pelvis and strain the back.",
              "Tight hamstrings pull on the pelvis and strain the lower back.",
              "Worn running shoes lose their cushioning."]
     vectors = fake_encoder.encode(texts)
     assert evaluator.duplicate_pairs(Ranking(["a", "b", "c"], [3, 2, 1], texts, vectors), 5) == 1
+    assert evaluator.duplicate_pairs(Ranking(["a", "b", "c"], [3, 2, 1], texts), 5) == 1
     assert evaluator.duplicate_pairs(Ranking(["a"], [1], texts[:1], vectors[:1]), 5) == 0
     assert np.isfinite(vectors).all()
-
-
-def test_cli_eval_on_the_judged_set(shipped_index_dir: Path, capsys: pytest.CaptureFixture,
-                                    tmp_path: Path) -> None:
-    from backqa.cli import main
-    from backqa.index.calibration import read_calibration
-
-    judged = PROJECT / "tests" / "judged" / "questions.jsonl"
-    assert main(["eval", "--queries", str(tmp_path / "q.jsonl")]) == 2  # needs --qrels
-    assert main(["eval", "--queries", "q", "--qrels", "r", "--mode", "windows"]) == 2
-    out = tmp_path / "calibration.json"
-    assert main(["eval", "--judged", str(judged), "--index", str(shipped_index_dir),
-                 "--mode", "hybrid", "--json", "--calibrate", "--calibration-out",
-                 str(out)]) == 0
-    report = json.loads(capsys.readouterr().out)[0]
-    assert report["mode"] == "hybrid"
-    assert report["no_match_off_topic"] == report["off_topic"] >= 6
-    assert report["metrics"]["ndcg10"] > 0.5 and report["latency"]["median_ms"] > 0
-    calibration = read_calibration(out)
-    assert calibration.on_topic >= 40 and calibration.margin_dense > 0
-    assert main(["eval", "--judged", str(tmp_path / "missing.jsonl"), "--index",
-                 str(shipped_index_dir)]) == 2

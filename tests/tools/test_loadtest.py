@@ -15,16 +15,10 @@ from backqa.index.loaded import load_current
 from backqa.ingest.pipeline import IngestPipeline
 from backqa.search.searcher import Searcher
 from backqa.serve.app import create_app
-from backqa.tools.loadtest import (
-    QUESTIONS,
-    _targets,
-    format_report,
-    free_port,
-    merge_runs,
-    run_http_load,
-    run_inprocess,
-    summarize,
-)
+from backqa.tools.loadtest import QUESTIONS, add_article, run_http_load
+from backqa.tools.loadtest.load import merge_runs, public, search_inprocess, summarize
+from backqa.tools.loadtest.server import free_port
+from backqa.tools.loadtest.suite import format_report, targets
 from helpers import PROJECT, FakeEncoder, serve_in_thread
 
 
@@ -49,7 +43,9 @@ def test_summary_percentiles_and_rate() -> None:
     stats = summarize([i / 1000 for i in range(1, 101)], errors=2, elapsed=2.0)
     assert stats["requests"] == 102 and stats["ok"] == 100 and stats["errors"] == 2
     assert stats["rps"] == 50.0
-    assert stats["median_ms"] == 50.5 and stats["p99_ms"] == 100.0 and stats["max_ms"] == 100.0
+    # numpy's percentile (linear interpolation)
+    assert stats["median_ms"] == 50.5 and stats["p90_ms"] == 90.1 and stats["p99_ms"] == 99.01
+    assert stats["max_ms"] == 100.0
     assert summarize([], 0, 1.0)["median_ms"] is None
 
 
@@ -98,16 +94,24 @@ def test_only_this_machine_is_ever_a_target(url: str) -> None:
 
 def test_inprocess_run_and_report(index_dir: Path) -> None:
     searcher = Searcher(load_current(index_dir), FakeEncoder())
-    stats = run_inprocess(searcher, QUESTIONS, duration_s=10, max_requests=25)
+    stats = public(search_inprocess(searcher, QUESTIONS, duration_s=10, max_requests=25))
     assert stats["requests"] == 25 and stats["errors"] == 0
     http: dict[str, Any] = {"1": {**stats, "median_ms": stats["median_ms"] + 1,
                                   "mean_embed_batch": 1.0},
                             "8": {**stats, "rps": stats["rps"] * 0.5}}
     report = {"inprocess": stats, "http": http}
-    report["targets"] = _targets(report)
+    report["targets"] = targets(report)
     assert report["targets"]["zero_errors"]["met"]
     assert report["targets"]["c1_median_gap_ms"] == {"value": 1.0, "target": "<= 5",
                                                      "met": True}
     assert report["targets"]["c8_rps_ratio"]["met"] is False
     text = format_report(report)
     assert "in-process" in text and "HTTP c=8" in text and "c8_rps_ratio" in text
+
+
+def test_a_new_article_arrives_with_its_own_title(library_copy: Path) -> None:
+    before = set(library_copy.iterdir())
+    new = add_article(library_copy)
+    added = set(library_copy.iterdir()) - before
+    assert added == {new, new.with_name(new.stem + ".meta.toml")}
+    assert new.stem in new.with_name(new.stem + ".meta.toml").read_text()

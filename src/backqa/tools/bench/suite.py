@@ -1,14 +1,4 @@
-"""`backqa bench`: one run measuring, side by side, the raw model and everything built on it.
-
-Each figure that has a baseline is also given as a ratio to it, measured in the same run, so
-the comparison survives a noisy machine:
-- question embedding through the encoder vs the raw model call (ONNX Runtime `session.run` on
-  pre-tokenised input; for PyTorch, `SentenceTransformer.encode`);
-- cold ingest throughput vs raw passage embedding of the same passages;
-- in-process search and the HTTP service (a real `backqa serve` on 127.0.0.1) at concurrency
-  1, 8 and 32, against the raw question embedding;
-- unchanged re-ingest, index load time and resident memory.
-"""
+"""The benchmark run: every measurement once, in one report (`Bench.measure`)."""
 
 from __future__ import annotations
 
@@ -22,80 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import psutil
 
-# Targets from the performance issue; reported as met/not met, never asserted.
-TARGETS = {
-    "question_embed_ratio_max": 1.3,
-    "search_median_ms_max": 5.0,
-    "http_c1_median_ms_max": 6.0,
-    "http_c8_rps_min": 250.0,
-    "ingest_ratio_min": 0.9,
-    "unchanged_ingest_s_max": 1.0,
-}
-
-
-def rss_mb(pid: int | str = "self") -> float | None:
-    """Resident memory of a process in MB (Linux /proc), None when unknown."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
-def child_pids(parent: int) -> list[int]:
-    """Processes whose parent is `parent` (to find the server this run started)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    """Seconds taken by each of `repeat` calls."""
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
-
-
-def stats_ms(seconds: Sequence[float]) -> dict[str, float]:
-    ms = sorted(s * 1000 for s in seconds)
-    return {"median_ms": round(statistics.median(ms), 3),
-            "p99_ms": round(ms[min(len(ms) - 1, int(0.99 * len(ms)))], 3), "n": len(ms)}
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 3) if a is not None and b else None
-
-
-class TimedEncoder:
-    """Wraps an encoder and adds up the seconds spent in `encode`."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.identity = inner.identity
-        self.seconds = 0.0
-        self.texts = 0
-
-    def encode(self, texts: Sequence[str], batch_size: int = 32,
-               progress: bool = False) -> np.ndarray:
-        t0 = time.perf_counter()
-        try:
-            return self.inner.encode(texts, batch_size=batch_size, progress=progress)
-        finally:
-            self.seconds += time.perf_counter() - t0
-            self.texts += len(texts)
+from backqa.tools.bench.measures import TimedEncoder, rss_mb, stats_ms, timed
+from backqa.tools.bench.summary import ratios, targets
 
 
 @dataclass
@@ -115,7 +35,7 @@ class BenchConfig:
 
 
 class Bench:
-    """Runs every measurement once and returns one report (`run() -> dict`)."""
+    """Runs every measurement once and returns one report."""
 
     def __init__(self, config: BenchConfig, log: Callable[[str], None] | None = None,
                  encoder_factory: Callable[[str], Any] | None = None) -> None:
@@ -124,8 +44,9 @@ class Bench:
         self.encoder_factory = encoder_factory  # None: `load_encoder` (tests pass a fake)
 
     def measure(self) -> dict[str, Any]:
+        """The whole report (see the package docstring)."""
         from backqa.encoders import load_encoder
-        from backqa.tools.loadtest import QUESTIONS
+        from backqa.tools.loadtest.load import QUESTIONS
 
         cfg = self.config
         report: dict[str, Any] = {"cpus": os.cpu_count(), "rss_start_mb": rss_mb()}
@@ -158,8 +79,8 @@ class Bench:
         if cfg.torch_baseline and report["encoder"]["backend"] != "TorchEncoder":
             self.log("bench: PyTorch baseline")
             report["torch"] = self._torch_baseline(QUESTIONS, texts)
-        report["ratios"] = self._ratios(report)
-        report["targets"] = self._targets(report)
+        report["ratios"] = ratios(report)
+        report["targets"] = targets(report)
         return report
 
     # -- parts -----------------------------------------------------------------------------
@@ -311,14 +232,16 @@ class Bench:
         return {"search": stats_ms(full), "without_embedding": stats_ms(timed(ranked, repeat))}
 
     def _http(self, index_dir: Path, questions: Sequence[str], work: Path) -> dict[str, Any]:
-        from backqa.tools.loadtest import run_http_load, serve_process
+        from backqa.tools.loadtest.load import run_http_load
+        from backqa.tools.loadtest.server import serve_process
 
         cfg = self.config
         out: dict[str, Any] = {}
         env = {"BACKQA_ENCODER": cfg.backend}
-        before = set(child_pids(os.getpid()))
+        me = psutil.Process()
+        before = {p.pid for p in me.children()}
         with serve_process(index_dir, env, log_path=work / "serve.log") as base_url:
-            server = [p for p in child_pids(os.getpid()) if p not in before]
+            server = [p.pid for p in me.children() if p.pid not in before]
             for c in cfg.concurrencies:
                 run_http_load(base_url, questions, c, 1.0, 4 * c)  # warm-up
                 out[str(c)] = run_http_load(base_url, questions, c, cfg.http_duration_s,
@@ -341,111 +264,3 @@ class Bench:
         seconds = time.perf_counter() - started
         return {"question": stats_ms(question),
                 "passages_per_s": round(len(texts) / seconds, 1)}
-
-    # -- summary ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _ratios(r: dict[str, Any]) -> dict[str, Any]:
-        raw_q = r["model"]["raw_question"]["median_ms"]
-        out = {
-            "question_embed_vs_raw": ratio(r["model"]["encoder_question"]["median_ms"], raw_q),
-            "search_vs_raw_question": ratio(r["search"]["search"]["median_ms"], raw_q),
-            # texts embedded per second by ingest vs by the bare encoder (like for like)
-            "ingest_vs_raw_passages": ratio(r["ingest"]["cold_texts_per_s"],
-                                            r["model"]["passages_per_s"]),
-            # what a user sees: passages indexed per second vs raw passage embedding
-            "ingest_passages_vs_raw_passages": ratio(r["ingest"]["cold_passages_per_s"],
-                                                     r["model"]["passages_per_s"]),
-        }
-        if "http" in r and "1" in r["http"]:
-            out["http_c1_vs_search"] = ratio(r["http"]["1"]["median_ms"],
-                                             r["search"]["search"]["median_ms"])
-            out["http_c1_vs_raw_question"] = ratio(r["http"]["1"]["median_ms"], raw_q)
-        if "http" in r and "8" in r["http"] and raw_q:
-            # what one process could do if it only ran the model, one question per call
-            out["http_c8_rps_vs_raw_model_rps"] = ratio(r["http"]["8"]["rps"], 1000 / raw_q)
-        if "torch" in r:
-            out["onnx_question_speedup_vs_torch"] = ratio(
-                r["torch"]["question"]["median_ms"], r["model"]["encoder_question"]["median_ms"])
-            out["onnx_passages_speedup_vs_torch"] = ratio(r["model"]["passages_per_s"],
-                                                          r["torch"]["passages_per_s"])
-        return out
-
-    @staticmethod
-    def _targets(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        t = TARGETS
-        rt = r["ratios"]
-
-        def check(value: float | None, limit: float, upper: bool) -> dict[str, Any]:
-            met = None if value is None else (value <= limit if upper else value >= limit)
-            return {"value": value, "target": f"{'<=' if upper else '>='} {limit}", "met": met}
-
-        out = {
-            "question_embed_ratio": check(rt["question_embed_vs_raw"],
-                                          t["question_embed_ratio_max"], True),
-            "search_median_ms": check(r["search"]["search"]["median_ms"],
-                                      t["search_median_ms_max"], True),
-            "ingest_ratio": check(rt["ingest_vs_raw_passages"], t["ingest_ratio_min"], False),
-            "ingest_pipeline_share": check(r["ingest"]["pipeline_share"],
-                                           round(1 - t["ingest_ratio_min"], 3), True),
-            "unchanged_ingest_s": check(r["ingest"]["unchanged_seconds"],
-                                        t["unchanged_ingest_s_max"], True),
-        }
-        http = r.get("http", {})
-        if "1" in http:
-            out["http_c1_median_ms"] = check(http["1"]["median_ms"],
-                                             t["http_c1_median_ms_max"], True)
-        if "8" in http:
-            out["http_c8_rps"] = check(http["8"]["rps"], t["http_c8_rps_min"], False)
-        if http:
-            errors = sum(v["errors"] for k, v in http.items() if k.isdigit())
-            out["http_errors"] = {"value": errors, "target": "== 0", "met": errors == 0}
-        return out
-
-
-def format_report(r: dict[str, Any]) -> str:
-    """The report as a readable table."""
-    m, s, ing, idx = r["model"], r["search"], r["ingest"], r["index"]
-    lines = [f"backqa bench: {r['encoder']['backend']} ({r['encoder']['model']}), "
-             f"{r['cpus']} CPUs, index {idx['passages']} passages ({idx['vector_index']})",
-             "",
-             f"{'measure':44s} {'median':>10s} {'p99':>10s}  ratio",
-             f"{'raw model: one question (ms)':44s} {m['raw_question']['median_ms']:10.2f} "
-             f"{m['raw_question']['p99_ms']:10.2f}  1.00",
-             f"{'encoder: one question (ms)':44s} {m['encoder_question']['median_ms']:10.2f} "
-             f"{m['encoder_question']['p99_ms']:10.2f}  "
-             f"{r['ratios']['question_embed_vs_raw']} x raw",
-             f"{'in-process search (ms)':44s} {s['search']['median_ms']:10.2f} "
-             f"{s['search']['p99_ms']:10.2f}  {r['ratios']['search_vs_raw_question']} x raw",
-             f"{'  of which ranking, no embedding (ms)':44s} "
-             f"{s['without_embedding']['median_ms']:10.2f} "
-             f"{s['without_embedding']['p99_ms']:10.2f}"]
-    for c, h in r.get("http", {}).items():
-        if c.isdigit():
-            label = f"HTTP c={c} (ms; {h['rps']} req/s, {h['errors']} errors)"
-            lines.append(f"{label:44s} {h['median_ms'] or 0:10.2f} {h['p99_ms'] or 0:10.2f}")
-    lines += ["",
-              f"raw passage embedding      {m['passages_per_s']} passages/s "
-              f"({m['passages']} passages)",
-              f"cold ingest                {ing['cold_seconds']} s: "
-              f"{ing['cold_texts_per_s']} texts/s embedded "
-              f"({r['ratios']['ingest_vs_raw_passages']} x raw; {ing['embedded_texts']} texts "
-              f"for {ing['passages']} passages), {ing['cold_passages_per_s']} passages/s "
-              f"({r['ratios']['ingest_passages_vs_raw_passages']} x raw)",
-              f"  pipeline besides embedding {ing['pipeline_seconds']} s = "
-              f"{ing['pipeline_share']} of the ingest",
-              f"unchanged re-ingest        {ing['unchanged_seconds']} s in-process, "
-              f"{ing['unchanged_cli_seconds']} s as `backqa ingest` (with start-up)",
-              f"index load                 {idx['load_median_ms']} ms",
-              f"resident memory            {r['rss_inprocess_mb']} MB bench process, "
-              f"{r.get('http', {}).get('server_rss_mb')} MB server"]
-    if "torch" in r:
-        lines.append(f"PyTorch baseline           {r['torch']['question']['median_ms']} ms "
-                     f"per question, {r['torch']['passages_per_s']} passages/s "
-                     f"(ONNX is {r['ratios']['onnx_question_speedup_vs_torch']}x / "
-                     f"{r['ratios']['onnx_passages_speedup_vs_torch']}x faster)")
-    lines.append("")
-    for name, t in r["targets"].items():
-        mark = {True: "met", False: "NOT met", None: "n/a"}[t["met"]]
-        lines.append(f"target {name:22s} {t['value']!s:>10s} {t['target']:>10s}  {mark}")
-    return "\n".join(lines)
