@@ -8,8 +8,6 @@ import pytest
 from backqa.cli import build_parser, main
 from helpers import FIXTURES, PROJECT
 
-FIXTURES = FIXTURES
-
 
 def test_help_lists_the_commands() -> None:
     text = build_parser().format_help()
@@ -90,3 +88,14 @@ def test_serve_refuses_a_taken_port_before_loading_anything(
         assert main(["serve", "--port", str(port), "--index", "/nonexistent"]) == 2
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err and "--port" in err
+
+
+def test_search_into_a_closed_pipe_ends_quietly(shipped_index_dir: Path) -> None:
+    """`backqa search --json - | head -1`: the reader leaves early; no traceback."""
+    questions = "\n".join(["why does my back hurt after hills"] * 50) + "\n"
+    proc = subprocess.run(
+        f"{sys.executable} -m backqa.cli search --json - -k 1 --index {shipped_index_dir} "
+        f"| head -c 10", shell=True, input=questions, capture_output=True, text=True,
+        cwd=PROJECT, timeout=300)
+    assert proc.returncode == 0 and len(proc.stdout) == 10
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

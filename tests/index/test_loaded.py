@@ -7,8 +7,6 @@ from backqa.index.loaded import IndexLoadError, LoadedIndex, NoIndexError, load_
 from backqa.ingest.pipeline import IngestPipeline
 from helpers import FIXTURES, PROJECT, FakeEncoder
 
-FIXTURES = FIXTURES
-
 
 @pytest.fixture
 def version_dir(tmp_path: Path, fake_encoder: FakeEncoder) -> Path:

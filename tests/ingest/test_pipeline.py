@@ -10,7 +10,6 @@ from backqa.index.versions import IndexDirectory
 from backqa.ingest.pipeline import IngestPipeline
 from helpers import FIXTURES, PROJECT, FakeEncoder, fake_cli
 
-FIXTURES = FIXTURES
 RESIDUE = ["close", "Related Posts", "Leave a Comment", "0 LIKES UnLike", "Report",
            "Question Stats", "BECOME A GUIDE", "min read", "Meta Description", "ANSWERS",
            "Tags:", "Read more:", "Unanswered Questions", "Include images"]

@@ -66,7 +66,7 @@ def test_similarity_fills_in_where_no_heading_speaks(fake_encoder) -> None:
 
 
 def test_labelled_sample_accuracy(shipped_index_dir: Path, real_encoder) -> None:
-    """Accuracy on the labelled sample (README, "Answers beyond search")."""
+    """Accuracy on the labelled sample (docs/beyond-search.md)."""
     from backqa.index.loaded import load_current
 
     index = load_current(shipped_index_dir)

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from backqa.cli import ingest, search, serve, tools
+from backqa.cli import gaps, ingest, inspect, publish, search, serve, tools
 from backqa.cli.common import EXIT_ERROR
 
 
@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backqa", description="Semantic question-and-answer search for runners with back "
         "pain: ingest a library, ask it questions, serve it.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (ingest, search, serve, tools):
+    for module in (ingest, inspect, search, serve, tools, publish, gaps):
         module.register(sub)
     return parser
 

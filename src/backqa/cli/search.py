@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -34,14 +35,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         questions = (line.rstrip("\n") for line in sys.stdin)
     else:
         questions = [args.question]
-    for question in questions:
-        if not question.strip():
-            continue
-        response = searcher.search(question, k=args.k, kind=args.kind, topic=args.topic)
-        if args.json:
-            print(response.model_dump_json(), flush=True)
-        else:
-            print(render_response(response), flush=True)
+    try:
+        for question in questions:
+            if not question.strip():
+                continue
+            response = searcher.search(question, k=args.k, kind=args.kind, topic=args.topic)
+            if args.json:
+                print(response.model_dump_json(), flush=True)
+            else:
+                print(render_response(response), flush=True)
+    except BrokenPipeError:  # the reader went away (`backqa search ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

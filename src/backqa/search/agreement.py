@@ -4,7 +4,7 @@ Passages are compared by "claim vectors": the embedding of the passage text alon
 headings, which make every passage of one library look alike), centred on the library's mean
 and re-normalised, so what is left is what a passage says rather than that it is about back
 pain. Two passages agree when their claim vectors' cosine is at least `threshold`, calibrated on
-labelled pairs (tests/judged/agreement_pairs.jsonl; README, "Answers beyond search").
+labelled pairs (tests/judged/agreement_pairs.jsonl; docs/beyond-search.md).
 
 A source counts once however many of its passages agree (two passages of one article, or the
 repeated articles of one page, are one source), and a passage copied near-verbatim from the
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# Calibrated with `calibrate(min_precision=0.85)` on the labelled pairs (see README).
+# Calibrated with `calibrate(min_precision=0.85)` on the labelled pairs (see docs/beyond-search.md).
 DEFAULT_THRESHOLD = 0.218
 
 
