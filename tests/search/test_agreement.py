@@ -73,7 +73,8 @@ def test_calibrate_picks_the_lowest_threshold_with_enough_precision() -> None:
 
 
 def test_threshold_on_labelled_pairs(shipped_index_dir: Path, real_encoder) -> None:
-    """Precision and recall of the shipped threshold on the labelled pairs (docs/beyond-search.md)."""
+    """Precision and recall of the shipped threshold on the labelled pairs
+    (docs/beyond-search.md)."""
     from backqa.index.claims import load_claims
     from backqa.index.loaded import load_current
 

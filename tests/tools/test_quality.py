@@ -37,11 +37,12 @@ QUESTIONS_WORDS_READ_MAX = 72
 TUNING_FLOOR = {"ndcg10": 0.62, "mrr10": 0.68, "success1": 0.57, "recall5": 0.57,
                 "recall10": 0.71, "recall100": 0.96}
 TUNING_WORDS_READ_MAX = 75
-# SciFact test (300 claims), index built by the `scifact_index` fixture, final row:
-# nDCG@10 0.7225, MRR@10 0.6879, R@10 0.8481, R@100 0.9410, S@1 0.6000
-# (`backqa eval --queries .../queries.jsonl --qrels .../qrels/test.tsv --index DIR`). BM25 alone
-# gives 0.6904 and dense alone 0.6528 on the same index.
-SCIFACT_FLOOR = {"ndcg10": 0.70, "mrr10": 0.66, "recall10": 0.82, "recall100": 0.92,
+# SciFact test (300 claims), final row, measured by this file's slow test on the index its
+# `scifact_index` fixture builds with the current code (`.venv/bin/pytest
+# tests/tools/test_quality.py -m slow -k scifact -s`, 2026-11-30): nDCG@10 0.7298, MRR@10
+# 0.6893, R@10 0.8657, R@100 0.9593, S@1 0.5900, no claim refused. On the same index BM25 alone
+# gives nDCG@10 0.6904, dense alone 0.6528 and the fusion stage 0.7249.
+SCIFACT_FLOOR = {"ndcg10": 0.71, "mrr10": 0.67, "recall10": 0.84, "recall100": 0.94,
                  "success1": 0.57}
 
 

@@ -16,8 +16,6 @@ from urllib.parse import urlencode
 
 import pytest
 from test_web import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     OFF_TOPIC,
     PHONE,
@@ -72,14 +70,6 @@ def server(workbench_root: Path) -> Iterator[Server]:
     srv = Server(workbench_root / "index", workbench_root / "serve.log", env=env).start()
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -132,14 +132,6 @@ def shipped_server(shipped_index_dir: Path) -> Iterator[Server]:
     srv.stop()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @dataclass
 class Watched:
     """A page with what it did behind the scenes: dialogs opened, errors logged or thrown."""
