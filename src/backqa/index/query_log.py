@@ -150,29 +150,29 @@ class QueryLog:
     def record_search(self, question: str, *, no_match: bool, best_score: float | None,
                       result_count: int, index_version: str | None) -> bool:
         """Log one search; False when the question is empty once normalised (not logged)."""
-        text = normalize_question(question)
-        if not text:
-            return False
-        now = self.clock()
-        with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT INTO searches (question, at, no_match, best_score, result_count, "
-                "index_version) VALUES (?, ?, ?, ?, ?, ?)",
-                (text, now, int(no_match), best_score, result_count, index_version))
-        self._purge_if_due(now)
-        return True
+        return self._record(
+            question, "INSERT INTO searches (question, at, no_match, best_score, result_count, "
+            "index_version) VALUES (?, ?, ?, ?, ?, ?)",
+            lambda text, now: (text, now, int(no_match), best_score, result_count,
+                               index_version))
 
     def record_feedback(self, question: str, passage_id: str, helpful: bool) -> bool:
         """Log a reader's yes/no on one passage for one question; False when the question is
         empty once normalised (not logged)."""
+        return self._record(
+            question, "INSERT INTO feedback (question, passage_id, helpful, at) "
+            "VALUES (?, ?, ?, ?)", lambda text, now: (text, passage_id, int(helpful), now))
+
+    def _record(self, question: str, insert: str,
+                values: Callable[[str, float], tuple[object, ...]]) -> bool:
+        """Insert one row for a question (False, nothing written, when it normalises to
+        nothing); `values(text, now)` gives the row."""
         text = normalize_question(question)
         if not text:
             return False
         now = self.clock()
         with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT INTO feedback (question, passage_id, helpful, at) VALUES (?, ?, ?, ?)",
-                (text, passage_id, int(helpful), now))
+            self._conn.execute(insert, values(text, now))
         self._purge_if_due(now)
         return True
 
