@@ -482,8 +482,7 @@ def test_sources_view_lists_the_library_and_reads_each_in_full(
 def test_medical_notice_is_shown_above_the_results(server: Server, watched: Watched) -> None:
     question = "my lower back hurts after running and my leg goes numb and tingles"
     notice = server.api("/api/search", q=question)["notice"]
-    if notice is None:
-        pytest.skip("the service attaches no medical notice to this question yet")
+    assert notice is not None, "the service attaches no medical notice to this question"
     page = watched.page
     page.goto(server.base + "/?" + urlencode({"q": question}))
     wait_settled(page)
