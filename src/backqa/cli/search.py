@@ -19,6 +19,7 @@ from backqa.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from backqa.index.loaded import LoadedIndex
     from backqa.search.response import SearchResponse
 
 
@@ -88,13 +89,20 @@ def render_response(response: SearchResponse) -> str:
     return "\n".join(lines)
 
 
-def cmd_sources(args: argparse.Namespace) -> int:
+def live_index(args: argparse.Namespace, command: str) -> LoadedIndex | None:
+    """The live index, or None after saying on stderr why it cannot be loaded."""
     from backqa.index.loaded import IndexLoadError, load_current
 
     try:
-        index = load_current(index_dir(args))
+        return load_current(index_dir(args))
     except IndexLoadError as exc:
-        print(f"backqa sources: {exc}", file=sys.stderr)
+        print(f"backqa {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    index = live_index(args, "sources")
+    if index is None:
         return EXIT_ERROR
     sources = index.store.sources()
     if args.json:
@@ -107,12 +115,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from backqa.index.loaded import IndexLoadError, load_current
-
-    try:
-        index = load_current(index_dir(args))
-    except IndexLoadError as exc:
-        print(f"backqa stats: {exc}", file=sys.stderr)
+    index = live_index(args, "stats")
+    if index is None:
         return EXIT_ERROR
     m = index.manifest
     stats = {"index_version": index.version, "built_at": m.built_at, "path": str(index.path),
