@@ -13,6 +13,7 @@ from backqa.search.notice import WarningSignDetector
 from backqa.search.warning_signs import SIGNS
 from backqa.tools.notice_eval import (
     ALL_BATCHES,
+    FRESH,
     OLD_SPLITS,
     BatchScore,
     load_batch,
@@ -211,13 +212,14 @@ def test_scores_count_hits_misses_and_false_alarms() -> None:
 
 # -- through the search path, with the shipped library and model ------------------------------
 
-SEEN = (*OLD_SPLITS, "batch6", "batch7")
+SEEN = (*OLD_SPLITS, "batch6", "batch7", *FRESH)
 
 
 @pytest.fixture(scope="module")
 def judged(shipped_searcher) -> dict[str, BatchScore]:  # type: ignore[no-untyped-def]
     batches = {batch: load_batch(batch)
-               for batch in (*SEEN, "written", "retrieval", "off-topic", "unseen")}
+               for batch in (*SEEN, "written", "retrieval", "off-topic", "unseen",
+                             "retrieval-holdout")}
     encoder = shipped_searcher.encoder
     try:
         signs = searched_signs(shipped_searcher, [q for b in batches.values() for q in b])
@@ -227,7 +229,8 @@ def judged(shipped_searcher) -> dict[str, BatchScore]:  # type: ignore[no-untype
 
 
 def test_seen_batches_hold_their_floors(judged: dict[str, BatchScore]) -> None:
-    """Floors under the figures in docs/notice.md (the old set and the two tuning batches)."""
+    """Floors under the figures in docs/notice.md (the old set, the tuning batches, and batch8
+    and batch9, whose frozen first runs were 0.633 / 0.950 and 0.700 / 0.913)."""
     for batch in SEEN:
         result = judged[batch]
         assert result.recall is not None and result.recall >= 0.95, (batch, result.misses)
@@ -261,8 +264,12 @@ def test_retrieval_questions_fire_only_where_they_name_a_sign(
 
 
 def test_no_off_topic_question_ever_fires(judged: dict[str, BatchScore]) -> None:
+    """Every judged off-topic question, general and near-topic (other running injuries), the
+    held-back ones never trained on, and the retrieval holdout's off-topic questions."""
     result = judged["off-topic"]
-    assert result.questions >= 150 and result.false_alarms == []
+    assert result.questions >= 220 and result.false_alarms == []
+    holdout = judged["retrieval-holdout"]
+    assert holdout.questions >= 8 and holdout.false_alarms == []
 
 
 def test_batches_are_the_documented_ones() -> None:

@@ -32,8 +32,14 @@ RESOLVED = re.compile(r"\b(?:used\s+to|years\s+ago|(?:cleared|clearing)\s+up|wen
                       r"gone|(?:fine|better|gone|well|great|good)\s+now|(?:been|totally|completely|"
                       r"perfectly)\s+fine|back\s+to\s+normal|caught\s+myself|(?:didn'?t|"
                       r"did\s+not)\s+(?:actually\s+)?(?:fall|go\s+down|hit\s+the\s+ground)|"
-                      r"stayed\s+on\s+my\s+feet|no\s+harm\s+done)\b")
-STILL_THERE = re.compile(r"\b(?:still|(?:came|come|comes|coming)\s+back|returned|back\s+again|"
+                      r"stayed\s+on\s+my\s+feet|no\s+harm\s+done|sorted\s+(?:it|me|itself)|"
+                      r"(?:fixed|cured)\s+(?:it|me)|settled\s+down|disappeared|vanished|"
+                      r"no\s+(?:injury|injuries|damage|harm)|(?:wasn'?t|was\s+not)\s+(?:hurt|"
+                      r"injured)|(?:didn'?t|did\s+not)\s+(?:hurt|injure)\s+(?:myself|anything)|"
+                      r"unhurt|unscathed|stayed\s+upright|kept\s+my\s+(?:balance|feet))\b")
+# ("how do I stop it coming back" does not say it is back.)
+STILL_THERE = re.compile(r"\b(?<!stop\sit\s)(?<!prevent\sit\s)(?:still|(?:came|come|comes|"
+                         r"coming)\s+back|returned|back\s+again|"
                          r"ever\s+since|since\s+then|worse)\b")
 NEGATION_WINDOW = 8  # words before a match that a negation cue may stand in
 

@@ -27,7 +27,7 @@ import numpy as np
 from backqa.search import negation
 from backqa.search.no_match import Evidence
 from backqa.search.sign_model import SignModel
-from backqa.search.sign_words import CONTEXT, SEASON_FALL
+from backqa.search.sign_words import COLLIDER, CONTEXT, PAIN, SEASON_FALL
 from backqa.search.warning_signs import SIGNS
 
 GENERIC_MESSAGE_LABEL = "something that can be a warning sign"
@@ -48,10 +48,14 @@ _OTHER_SENSE = {
     "fever": re.compile(r"\b(?:hay|cabin|spring|marathon|race|night|football|gold)\s+$"),
     "trauma": re.compile(r"\b(?:phone|watch|bottle|keys|gels?|headphones|earbuds|pace|mileage|"
                          r"times?|weight|temperature|score|ranking|sourdough|loaf|cake|bread|"
-                         r"leaves|shares|prices?|market|computer|laptop|app|garmin|strava|website)"
-                         r"\s+(?:\w+\s+)?$"),
+                         r"leaves|shares|prices?|market|computer|laptop|app|garmin|strava|website|"
+                         r"shorts|trousers|tights|leggings|socks|pants|jeans|hat|glasses)"
+                         r"\s+(?:\w+\s+)?$|\b(?:nearly|almost)\s+$"),
+    # "a dog ran into my legs" is a collision, not pain running into the legs.
+    "radiating": re.compile(r"\b" + COLLIDER + r"\s+$"),
+    # ... and tired leg muscles aching overnight are not back pain at night.
     "night_rest": re.compile(r"\b(?:alarm|baby|kids?|toddler|dog|cat|partner|neighbou?rs?|"
-                             r"phone|noise|children)\s+(?:\w+\s+)?$"),
+                             r"phone|noise|children|legs|calves|quads|hamstrings|thighs)\s+(?:\w+\s+)?$"),
 }
 # Words after a sign word that give it another sense ("fell asleep", "slipped disc").
 _OTHER_SENSE_AFTER = {
@@ -65,13 +69,25 @@ _OTHER_SENSE_AFTER = {
 # Numb or tingling feet with a local, harmless cause named in the same sentence.
 _LOCAL_CAUSE = re.compile(r"\b(?:(?:laces?|shoes?|trainers|socks?)\s+(?:\w+\s+){0,2}(?:too\s+)?"
                           r"tight|tight\s+(?:laces?|shoes?|trainers|socks?)|cold\s+weather|"
-                          r"in\s+the\s+(?:cold|snow|winter)|freezing\s+(?:cold|weather|morning))\b")
+                          r"in\s+the\s+(?:cold|snow|winter)|freezing\s+(?:cold|weather|morning)|"
+                          r"cross-?legged|legs?\s+crossed|sitting\s+(?:[\w']+\s+){0,4}too\s+long)\b")
 # Shivering or sweating with the weather or the effort named as its cause (not a fever).
-_CHILL_OR_SWEAT = re.compile(r"shiver|chill|sweat|chatter")
-_EXPOSURE = re.compile(r"\b(?:cold|freezing|wet|rainy|snowy|icy|hot|humid)\s+(?:race|run|weather|"
-                       r"morning|day|night|rain|wind)|\bin\s+the\s+(?:cold|rain|snow|heat|sun)\b|"
+_CHILL_OR_SWEAT = re.compile(r"shiver|chill|sweat|chatter|warm|cold|boiling|roasting|shakes")
+_EXPOSURE = re.compile(r"\b(?:cold|freezing|wet|rainy|snowy|icy|hot|humid|muggy|warm|sweltering|"
+                       r"boiling|scorching|winter|wintry)\s+(?:[\w-]+\s+)?(?:race|run|weather|morning|day|"
+                       r"night|rain|wind|miler|10k|5k|half|marathon|session|workout)|"
+                       r"\bin\s+(?:the\s+)?(?:cold|rain|snow|heat|sun|wind|summer|heatwave)\b|"
                        r"\buntil\s+i\s+(?:got\s+changed|warmed\s+up|got\s+warm|cooled\s+down)\b|"
                        r"\b\d+\s*(?:degrees?|°)")
+# Sweating named with the run that caused it (night sweats are never exempt).
+_SWEAT = re.compile(r"sweat(?!s?\s+(?:at|every|all|through\s+the)\s+night)(?<!night\ssweat)")
+_EXERTION = re.compile(r"\b(?:after|during|on|in|from)\s+(?:a|my|the|every|each|this|that|"
+                       r"today'?s)\s+(?:[\w-]+\s+){0,2}(?:run|runs|race|miler|10k|5k|half|"
+                       r"marathon|session|workout|tempo|intervals|reps|parkrun|long\s+run)\b")
+# A fall or a collision is this sign only if something hurts ("a dog ran into my legs" alone is
+# not).
+_HURT = re.compile(r"\b(?:" + PAIN + r"|back|backs|spine|tailbone|coccyx|injur\w*|bruis\w*|"
+                   r"agony|kill\w*)\b")
 # Hard to walk because the leg muscles are tight or tired after a race: not severe back pain.
 _SORE_LEG_MUSCLES = re.compile(r"\b(?:calves|calf|quads?|hamstrings?|legs|thighs|glutes)\b"
                                r"[^.;!?]{0,30}?\b(?:tight|stiff|doms|sore|wrecked|dead|heavy|jelly|"
@@ -190,10 +206,14 @@ class WarningSignDetector:
         after = _OTHER_SENSE_AFTER.get(sign)
         if after is not None and after.search(text[end:end + 40]):
             return True
-        if sign == "trauma" and _SEASONAL_FALL.search(text[max(0, start - 12):end + 20]):
+        if sign == "trauma" and (_SEASONAL_FALL.search(text[max(0, start - 12):end + 20])
+                                 or not _HURT.search(text)):
             return True
         if sign == "severe" and _SORE_LEG_MUSCLES.search(clauses.clause(start, end)):
             return True
+        if sign == "fever" and _SWEAT.search(text, start, end) and _EXERTION.search(
+                clauses.sentence(start, end)):
+            return True  # sweating after a run, not at night
         if sign == "fever" and _CHILL_OR_SWEAT.search(text, start, end):
             return bool(_EXPOSURE.search(clauses.sentence(start, end)))
         if sign in ("nerve", "trauma"):

@@ -9,11 +9,18 @@ docs/notice.md lists every sign with examples of what it catches.
 from __future__ import annotations
 
 from backqa.search.sign_words import (
+    AMOUNT,
     BLADDER,
     CANT,
+    CLOTHES,
+    COLLISION,
     COUNT,
+    DAILY_TASK,
     DEAD_PART,
     DIFFICULT,
+    FALL_DOWN,
+    FEVER_READING,
+    GIVES_WAY,
     LEG,
     LEG_NERVE,
     LEG_WIDE,
@@ -22,13 +29,21 @@ from backqa.search.sign_words import (
     MONTH,
     MOVES,
     NERVE_FEEL,
+    NIGHT_HOUR,
     NUMB,
+    NUMB_LIKE,
     PAIN,
+    PAINKILLERS_FAIL,
+    PERSISTS,
+    RECENT,
     SADDLE,
     SENSATION,
     SINCE,
     UNEXPLAINED,
+    WALKS_BENT,
     WEIGHT,
+    WEIGHT_UNIT,
+    WORST_EVER,
 )
 
 # sign id -> (plain-words label, patterns).
@@ -47,16 +62,10 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b(?:no|lost|lose|losing|loss\s+of|reduced|less|lack\s+of|lost\s+all)\s+(?:the\s+|any\s+|"
         r"all\s+|some\s+)?(?:feeling|sensation)\b",
         r"\b" + LEG + r"\b[^.;!?]{0,60}?\b(?:feels?|felt|feeling)\s+(?:[\w']+\s+){0,2}"
-        r"(?:like|as\s+if)"
-        r"\s+(?:[\w']+\s+){0,4}(?:cotton\s+wool|(?:after|at)\s+the\s+dentist|an(?:a)?esthetic|"
-        r"someone\s+else'?s|(?:belongs?|belonged)\s+to\s+someone\s+else|not\s+(?:part\s+of\s+)?"
-        r"(?:mine|my\s+own|there)|a\s+block\s+of\s+wood|wood(?:en)?|(?:walking|running|"
-        r"standing)\s+on\s+(?:a\s+)?(?:sponges?|cotton\s+wool|pillows?|cushions?|air))\b",
+        r"(?:(?:like|as\s+if)\s+(?:[\w']+\s+){0,4})?" + NUMB_LIKE + r"\b",
         r"\bweak(?:ness|ened)?\s+(?:[\w']+\s+){0,2}(?:in\s+)?(?:my\s+|the\s+|both\s+|one\s+)?"
         + LEG_NERVE + r"\b",
-        r"\b" + LEG_NERVE + r"\s+(?:[\w']+\s+){0,3}(?:weak|wobbly|buckl\w*|collaps\w*|"
-        r"gives?\s+way|"
-        r"gave\s+way|giving\s+way|gives?\s+out|gave\s+out|giving\s+out|went\s+from\s+under\s+me)\b",
+        r"\b" + LEG_NERVE + r"\s+(?:[\w']+\s+){0,3}" + GIVES_WAY + r"\b",
         r"\b" + LEG_NERVE + r"\s+(?:[\w']+\s+){0,3}(?:won'?t|doesn'?t|didn'?t|wouldn'?t|can'?t|"
         r"couldn'?t)\s+(?:hold|support|take)\s+(?:me|my\s+weight)\b",
         r"\b" + LEG + r"\s+(?:[\w']+\s+){0,3}(?:doesn'?t|don'?t|won'?t|wouldn'?t)\s+(?:[\w']+\s+)?"
@@ -64,11 +73,16 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b" + NERVE_FEEL + r"\b[^.,;!?]{0,40}?\b" + LEG_NERVE + r"\b",
         r"\b" + LEG_NERVE + r"\b[^.,;!?]{0,40}?\b" + NERVE_FEEL + r"\b",
         r"\bfoot\s+drop\b|\b(?:foot|feet|toes?)\s+(?:[\w']+\s+){0,2}(?:drops?|dropping)\b|"
-        r"\btrip\w*\s+(?:up\s+)?(?:over|on)\s+nothing\b",
+        r"\btrip\w*\s+(?:up\s+)?(?:over|on)\s+nothing\b|\b(?:keeps?|kept|keep\s+on|always|"
+        r"constantly|repeatedly)\s+(?:clip|catch|scuff|snag|stub|trip|kick|drag|scrap)\w*\s+"
+        r"(?:[\w']+\s+){0,2}(?:kerbs?|curbs?|ground|pavement|floor|steps?|stairs|roots?|toes?|"
+        r"foot|feet|over)\b",
         r"\b(?:calf|calves|thigh|leg|quads?|muscles?)\s+(?:[\w']+\s+){0,2}(?:is|are|has|have|got|"
         r"gotten|"
-        r"looks?|gone|getting|been)\s+(?:[\w']+\s+)?(?:smaller|thinner|wast\w*|shrunk|shrinking|"
-        r"shrivel\w*)\b",
+        r"looks?|gone|getting|been)\s+(?:[\w']+\s+)?(?:smaller|thinner|skinnier|narrower|wast\w*|"
+        r"shrunk|shrinking|shrivel\w*)\b",
+        r"\b(?:dull|dead|numb|weird|strange|different|odd)\s+(?:when\s+(?:i|you)\s+|to\s+(?:the\s+)?)"
+        r"(?:touch|press|prod|pinch|poke)\b",
         r"\b(?:drag(?:s|ging|ged)?|scuff\w*)\s+(?:my\s+)?(?:left\s+|right\s+)?(?:foot|leg|toes?)\b",
         r"\b(?:foot|feet|toes?|leg)\s+(?:[\w']+\s+){0,4}(?:drag(?:s|ging|ged)?|scuff\w*|slaps?|"
         r"flap\w*|"
@@ -82,7 +96,7 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"leg)\b",
         r"\b" + CANT + r"\s+(?:[\w']+\s+)?(?:stand|walk|go|get\s+up|balance)\s+on\s+(?:my\s+)?"
         r"(?:[\w']+\s+)?(?:tip\s*toes?|tiptoe|heels?|toes)\b",
-        r"\b(?:foot|feet|toes?)\s+(?:[\w']+\s+)?(?:doesn'?t|don'?t|won'?t|does\s+not|do\s+not|"
+        r"\b(?:foot|feet|toes?)\b[^.,;!?]{0,40}?\b(?:doesn'?t|don'?t|won'?t|does\s+not|do\s+not|"
         r"can'?t)\s+(?:[\w']+\s+)?(?:lift|clear\s+the\s+ground|come\s+up|pick\s+up)\b",
     )),
     "radiating": ("pain that radiates or shoots down a leg", (
@@ -99,10 +113,12 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"[^.;!?]{0,30}?\b" + LEG_WIDE + r"\b",
         r"\b" + LEG_WIDE + r"\b[^.;!?]{0,60}?\b(?:starts?|started|begins?|began|comes?|coming)\s+"
         r"(?:in|from)\s+(?:my\s+)?(?:lower\s+|low\s+)?(?:back|spine)\b",
-        r"\b(?:starts?|started|begins?|began)\s+in\s+(?:my\s+)?(?:lower\s+|low\s+)?(?:back|spine)\b"
-        r"[^.;!?]{0,60}?\b(?:in|into|to|down)\s+(?:my\s+)?(?:[\w']+\s+)?" + LEG_WIDE + r"\b",
-        r"\bfrom\s+(?:my\s+)?(?:lower\s+)?(?:back|spine|bum|buttocks?|glutes?|hip)\b.{0,40}?\bto\s+"
-        r"(?:my\s+)?(?:[\w']+\s+)?(?:legs?|thighs?|calf|calves|knees?|foot|feet|toes?|ankles?|"
+        r"\b(?:starts?|started|begins?|began)\s+(?:in|at|from)\s+(?:my\s+|the\s+)?(?:lower\s+|low\s+)?"
+        r"(?:back|spine)\b"
+        r"[^.;!?]{0,60}?\b(?:in|into|to|down|at)\s+(?:my\s+)?(?:[\w']+\s+)?" + LEG_WIDE + r"\b",
+        r"\bfrom\s+(?:my\s+|the\s+)?(?:lower\s+|left\s+|right\s+)?(?:back|spine|bum|buttocks?|"
+        r"glutes?|hip|cheek|backside|bottom|butt)\b.{0,40}?\bto\s+(?:the\s+(?:back|front|side|"
+        r"outside|inside)\s+of\s+)?(?:my\s+)?(?:[\w']+\s+)?(?:legs?|thighs?|calf|calves|knees?|foot|feet|toes?|ankles?|"
         r"heels?)\b",
         r"\b(?:leg|thigh|calf)\s+pain\s+(?:[\w']+\s+){0,2}(?:with|and|from)\s+(?:my\s+)?"
         r"(?:lower\s+)?back\b",
@@ -114,19 +130,25 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bfebrile\b",
         r"\b(?:a|high|raised|slight|low|mild|low[-\s]grade)\s+(?:grade\s+)?temp(?:erature)?\b"
         r"(?!s|\s+(?:of|at)\s+(?:[0-2]?\d|3[0-6])\b)",
-        r"\btemp(?:erature)?\s+(?:[\w']+\s+){0,3}(?:37\.[5-9]|3[89](?:\.\d)?|4[0-2](?:\.\d)?|"
-        r"10[0-5](?:\.\d)?)\b",
-        r"\bmy\s+temp(?:erature)?(?:'s|\s+(?:has|is|was|"
-        r"keeps))?\s+(?:been\s+)?(?:going\s+)?(?:up\s+and\s+"
-        r"down|up|high|raised|spiking|through\s+the\s+roof|all\s+over\s+the\s+place)\b",
-        r"\bthermometer\s+(?:[\w']+\s+){0,2}(?:37\.[5-9]|3[89]|4[0-2]|10[0-5])\b",
-        r"\bchills\b|\brigors\b|\bshiver\w*|\bteeth\s+(?:[\w']+\s+)?chattering\b",
+        r"\b(?:temp(?:erature)?|thermometer)\s+(?:[\w']+\s+){0,3}" + FEVER_READING + r"\b",
+        r"(?:\bmy\s+|^|[.,;!?]\s*)temp(?:erature)?(?:'s|\s+(?:has|is|was|keeps))?\s+(?:been\s+)?"
+        r"(?:going\s+)?(?:up\s+and\s+down|up|high|raised|spiking|through\s+the\s+roof|"
+        r"all\s+over\s+the\s+place)\b",
+        r"\bchills\b|\brigors\b|\bshiver\w*|\bteeth\s+(?:[\w']+\s+)?chatter\w*|"
+        r"\bchatter\w*\s+teeth\b|\b(?:can'?t|cannot|couldn'?t)\s+(?:get|stay|keep)\s+warm\b|"
+        r"\b(?:under|in)\s+(?:the\s+|my\s+)?(?:duvet|covers|blankets?)\b[^.;!?]{0,30}?\b(?:cold|"
+        r"freezing|shaking)\b",
+        r"\b(?:i'?ve\s+got|i\s+have|i'?m\s+(?:getting|coming\s+down\s+with)|got)\s+(?:the\s+)?"
+        r"flu\b|\bhot\s+and\s+(?:achy|shivery|sweaty|clammy)\b|\b(?:got|have|having)\s+the\s+"
+        r"(?:shakes|shivers)\b|\bfeel(?:s|ing)?\s+(?:[\w']+\s+)?(?:boiling|roasting)\b",
         r"\bshaking\s+with\s+(?:cold|chills)\b",
         r"\b(?:night|hot|cold|the)\s+sweats\b",
         r"\b(?:soaked|drenched|soaking|dripping|wringing)\s+(?:[\w']+\s+){0,2}(?:in\s+|with\s+)?"
         r"sweat\b|\b(?:soaked|drenched|soaking|sweat-?soaked)\s+(?:sheets|pyjamas|pajamas|bed|"
-        r"bedding|pillow)\b",
-        r"\bsweat\w*\s+(?:[\w']+\s+){0,2}(?:at\s+night|in\s+bed|through\s+the\s+night|"
+        r"bedding|pillow)\b|\b(?:sheets|pyjamas|pajamas|pjs|pillow\w*|bedding|duvet|nightie|"
+        r"night\s*clothes)\s+(?:[\w']+\s+){0,2}(?:wet|soaked|soaking|drenched|damp|sodden|"
+        r"wringing)\b",
+        r"\bsweat\w*\s+(?:[\w'-]+\s+){0,4}(?:at\s+night|in\s+bed|through\s+the\s+night|"
         r"in\s+my\s+sleep|every\s+night|all\s+night)\b",
         r"\b(?:wak(?:e|es|ing)|woke)\s+(?:up\s+)?(?:soaked|drenched|sweating|(?:in|covered\s+in|"
         r"bathed\s+in)\s+(?:a\s+)?(?:[\w']+\s+){0,2}sweat)\b",
@@ -144,21 +166,21 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"gone\s+down|went\s+down|come\s+down|coming\s+off|dropping\s+off|plummet\w*)\b"
         r"[^.;!?]{0,60}?\b" + UNEXPLAINED,
         r"\b(?:weight)\s+(?:is\s+|keeps\s+)?(?:dropping|falling|coming)\s+off\s+me\b",
-        r"\b(?:\d+(?:\.\d+)?\s*(?:kg|kgs|kilos?|pounds|lbs?|stones?)|(?:half\s+)?a\s+stone)\s+"
-        r"lighter\b[^.;!?]{0,60}?\b" + UNEXPLAINED,
+        r"\b" + AMOUNT + r"\s*" + WEIGHT_UNIT + r"\s+(?:lighter|down|off|less)\b[^.;!?]{0,60}?\b"
+        + UNEXPLAINED,
         r"\b(?:getting|got|gotten|becoming|become|grown|look|looking)\s+(?:[\w']+\s+)?(?:thinner|"
         r"skinnier|bonier|gaunt)\b[^.;!?]{0,60}?\b" + UNEXPLAINED,
-        r"\b(?:clothes|jeans|trousers|pants|shorts|belt|kit|tops?|shirts?|"
-        r"straps?)\s+(?:[\w']+\s+){0,3}"
-        r"(?:loose|looser|baggy|baggier|hanging\s+off|falling\s+off|too\s+big|needs?\s+(?:a\s+)?"
-        r"new\s+(?:notch(?:es)?|holes?))\b[^.;!?]{0,60}?\b" + UNEXPLAINED,
+        r"\b" + CLOTHES + r"\s+(?:[\w']+\s+){0,3}(?:loose|looser|baggy|baggier|hanging\s+off|"
+        r"falling\s+(?:off|down)|slid(?:es|ing)?\s+off|slip(?:s|ping)?\s+off|too\s+big|needs?\s+(?:a\s+)?new\s+(?:notch(?:es)?|holes?))\b"
+        r"[^.;!?]{0,60}?\b" + UNEXPLAINED,
     )),
     "bladder_bowel": ("loss of bladder or bowel control", (
         r"\bincontinen\w*",
         r"\b(?:loss|lost|losing|lose)\s+(?:of\s+)?(?:[\w']+\s+)?(?:bladder|bowel)s?\s+control\b",
         r"\b(?:loss|lost|losing|lose)\s+control\s+(?:of|over)\s+(?:my\s+)?(?:bladder|bowels?)\b",
-        r"\b" + DIFFICULT + r"\s+(?:to\s+|with\s+)?(?:(?:hold|control|empty|start|stop)(?:l?ing)?"
-        r"\s+)?(?:to\s+)?(?:in\s+)?(?:my\s+|the\s+|a\s+)?" + BLADDER + r"\b",
+        r"\b" + DIFFICULT + r"\s+(?:for\s+(?:ages|a\s+while)\s+)?(?:to\s+|with\s+)?(?:(?:hold|"
+        r"control|empty|start|stop|get|go|pass)(?:l?t?ing)?\s+)?(?:to\s+)?(?:in\s+)?(?:my\s+|the\s+|a\s+)?"
+        + BLADDER + r"\b",
         r"\b(?:weak|slow|poor)\s+(?:urine\s+)?stream\b|\bstream\s+is\s+(?:weak|slow|poor)\b",
         r"\b(?:had|have|having|get|got|getting)\s+(?:a|an|the\s+odd|the\s+occasional)\s+"
         r"(?:little\s+|small\s+)?leak\b",
@@ -167,6 +189,8 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\bbed[-\s]?wetting\b",
         r"\b(?:weeing|peeing|urinating|pooing|going\s+to\s+the\s+(?:toilet|"
         r"loo))\s+(?:[\w']+\s+){0,3}(?:hard|difficult|a\s+struggle|hard\s+work|slow|a\s+problem)\b",
+        r"\b(?:pee|wee|urinate|toilet|loo)\b[^.;!?]{0,60}?\b(?:nothing|not\s+much)\s+(?:happens|"
+        r"comes|will\s+come)\b",
         r"\b(?:pee|wee|urinate|toilet|loo)\b[^.;!?]{0,40}?\b(?:nothing|little|not\s+much|hardly\s+"
         r"anything|(?:hardly|barely|almost)\s+anything|only\s+a\s+(?:little|dribble|trickle))\s+"
         r"(?:comes?|came)\s+out\b|\b(?:slow|hard|won'?t|doesn'?t)\s+(?:to\s+)?come\s+out\b",
@@ -189,17 +213,20 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"shorts|knickers)|involuntar\w*)",
         r"\b(?:toilet|loo|bathroom)\b[^.;!?]{0,40}?\b(?:didn'?t|don'?t|couldn'?t|not|never)\s+"
         r"(?:always\s+|quite\s+)?make\s+it\b",
-        r"\b(?:don'?t|didn'?t|do\s+not|did\s+not|can'?t|couldn'?t)\s+(?:always\s+)?(?:make|get)\s+"
-        r"it\s+to\s+the\s+(?:toilet|bathroom|loo|restroom)\b|\b(?:toilet|loo|"
-        r"bathroom)\s+in\s+time\b",
+        r"\b(?:don'?t|didn'?t|do\s+not|did\s+not|can'?t|couldn'?t)\s+(?:always\s+)?(?:make\s+it|get|"
+        r"reach)\s+(?:it\s+)?to\s+the\s+(?:toilet|bathroom|loo|restroom)\b|\b(?:toilet|loo|"
+        r"bathroom)\s+in\s+time\b|\b(?:toilet|loo|bathroom|" + BLADDER[3:-1] + r")\b[^.;!?]{0,60}?"
+        r"\b(?:don'?t|didn'?t|not|never|can'?t|couldn'?t)\s+(?:always\s+)?(?:get|make\s+it|"
+        r"reach\s+it)\s+(?:there\s+)?in\s+time\b",
         r"\b(?:can'?t|cannot|couldn'?t|don'?t)\s+(?:feel|tell|know|notice|control|stop|predict)\s+"
         r"(?:when|if)\s+"
         r"(?:[\w']+\s+){0,3}(?:pee|wee|urinate|go\s+to\s+the\s+(?:toilet|loo)|bladder|bowels?|"
         r"need\s+to\s+go\b(?!\s+(?:for|out|to|running|faster|slower|back|home|on|in)\b))",
         r"\b" + NUMB + r"\b[^.;!?]{0,40}?\b" + SADDLE + r"\b",
         r"\b" + SADDLE + r"\b[^.;!?]{0,40}?\b" + NUMB + r"\b",
-        r"\b(?:can'?t|cannot|couldn'?t|don'?t|barely|hardly)\s+feel\b[^.;!?]{0,30}?\bwip(?:e|"
-        r"ing)\b",
+        r"\b(?:" + NUMB + r"|(?:barely|hardly)\s+feel)\b[^.;!?]{0,30}?\bwip(?:e|ing)\b",
+        r"\b" + BLADDER + r"\b[^.;!?]{0,40}?\b(?:feels?\s+(?:different|strange|odd|weird|numb)|"
+        r"(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?feel\s+(?:it|when|anything))\b",
         r"\bwip(?:e|ing)\b[^.;!?]{0,30}?\b(?:numb\w*|can'?t\s+feel|no\s+feeling|feels?\s+"
         r"(?:strange|different|odd|weird))",
     )),
@@ -208,39 +235,32 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\s+(?:[\w']+\s+)?(?:fall|crash|accident|collision|tumble|wipe\s*out|spill|"
         r"pile[-\s]?up)\b",
         r"\b(?:fell|fallen|tripped|slipped|crashed\s+(?:into|onto|off|over|on|my|the)|tumbled)\b",
-        r"\bfall(?:s|ing|en)?\s+(?:off|from|down|over|onto)\b",
+        r"\bfall(?:s|ing|en)?\s+(?:off|from|down|over|onto)\b(?!\s+me\b)",
         r"\blanded\s+(?:[\w']+\s+){0,2}(?:on|onto)\s+(?:my\s+)?(?:lower\s+|low\s+)?(?:back|"
         r"tailbone|coccyx|butt|bum|hip|side|bottom|backside)\b",
-        r"\b(?:hit|clipped|struck|knocked\s+(?:down|over)|run\s+over|tackled)\s+by\s+(?:a\s+)?"
-        r"(?:[\w']+\s+)?(?:car|bike|cyclist|vehicle|truck|lorry|van|scooter|bus|runner|dog|"
-        r"player)\b",
-        r"\b(?:car|bike|cyclist|vehicle|truck|lorry|van|bus|scooter|driver)\s+(?:[\w']+\s+)?(?:hit|"
-        r"clipped|struck|knocked|(?:reversed|backed|drove|ploughed|plowed|crashed|ran|smashed|"
-        r"slammed)\s+into)\s+me\b",
+        r"\b" + COLLISION + r"\b",
         r"\bwhiplash\b|\brugby\s+tackle\b|\b(?:got|was|been|being)\s+tackled\b",
         r"\b(?:horse|bike|pony|bull)\s+(?:[\w']+\s+)?(?:threw|bucked|dumped|flung)\s+me\b|"
         r"\b(?:was|got|been|being)\s+(?:thrown|bucked)\s+(?:off|from)\b",
-        r"\b(?:knocked|bowled)\s+(?:me\s+)?(?:over|down|off)\b",
+        r"\b(?:knocked|bowled)\s+(?:me\s+)?(?:over|down|off|flying)\b|\bskid(?:ded|ding)\b|"
+        r"\bslid\s+(?:down|off|over|on|onto|across|along)\b|\blost\s+my\s+footing\b|"
+        r"\bcame\s+a\s+cropper\b|\bkeeled\s+over\b|\bhead\s+over\s+heels\b",
         r"\b(?:rear[-\s]ended|run\s+over|car\s+(?:crash|accident|wreck)|bike\s+(?:crash|"
         r"accident))\b",
         r"\b(?:hit|banged|bashed|bumped|smacked|slammed|jarred|twisted)\s+my\s+(?:lower\s+)?back\b",
-        r"\b(?:went|gone|go)\s+over\s+on\b|\bcame\s+off\s+(?:my|the|a)\b|\bwiped\s+out\b|"
-        r"\btook\s+a\s+(?:[\w']+\s+)?(?:tumble|spill|fall|header|nosedive|dive)\b",
-        r"\bwent\s+flying\b|\bwent\s+down\s+(?:hard|heavily|on\s+(?:the\s+|some\s+)?(?:black\s+)?"
-        r"(?:ice|mud|gravel|road|pavement|trail|path|track|kerb|curb))\b|"
-        r"\bover\s+the\s+handlebars\b|\bface[-\s]?plant\w*|\bwent\s+down\s+hard\b|"
-        r"\bhit\s+the\s+(?:ground|deck|floor|pavement|tarmac)\b",
+        r"\b" + FALL_DOWN + r"\b",
     )),
     "severe": ("severe pain", (
         r"\b(?:excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|"
-        r"worst\s+pain|(?:9|10|nine|ten)\s*(?:/|out\s+of)\s*10)\b",
+        r"worst\s+pain|(?:[89]|10|eight|nine|ten)(?:\.5|\s+and\s+a\s+half)?\s*(?:/|out\s+of)\s*"
+        r"(?:10|ten))\b",
         r"\bscale\s+of\s+(?:\d+|one|zero)\s+to\s+(?:10|ten)\b[^.;!?]{0,40}?\b(?:9|10|nine|ten)\b",
         r"\b(?:severe|intense|extreme|horrendous|terrible|awful)\s+(?:[\w']+\s+){0,2}" + PAIN
         + r"\b",
         r"\b" + PAIN + r"\s+(?:[\w']+\s+){0,2}(?:is|was|are|so|really|very)\s+(?:[\w']+\s+)?"
         r"(?:severe|intense|extreme)\b",
         r"\bworst\s+(?:[\w']+\s+){0,2}" + PAIN + r"\b",
-        r"\bso\s+(?:bad|painful|intense|severe|excruciating)\s+(?:that\s+)?(?:i\s+)?(?:had\s+to|"
+        r"\bso\s+(?:bad|badly|painful|intense|severe|excruciating)\s+(?:that\s+)?(?:i\s+)?(?:had\s+to|"
         r"couldn'?t|can'?t|could\s+(?:hardly|barely)|cried|was\s+crying|screamed|nearly|almost|"
         r"need(?:ed)?|(?:i'?ve\s+been|was|felt|feel)\s+sick|threw\s+up|thrown\s+up|vomit\w*|"
         r"passed\s+out|fainted)",
@@ -263,38 +283,39 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b(?:takes?|took|taking)\s+my\s+breath\s+away\b|\bdoubled\s+(?:over|up)\b|\bscreamed\b|"
         r"\bscreaming\s+(?:in|with)\s+pain\b|\b(?:back|pain)\s+is\s+screaming\b",
         r"\b(?:pain|it)\b[^.;!?]{0,30}?\b(?:off\s+the\s+(?:charts?|scale)|through\s+the\s+roof)",
-        r"\b(?:painkillers?|pain\s+killers?|ibuprofen|paracetamol|meds|medication|co-?codamol|"
-        r"tablets)\s+(?:[\w']+\s+){0,2}(?:do(?:es)?\s+nothing|don'?t\s+(?:help|work|touch|do\s+"
-        r"anything)|aren'?t\s+(?:helping|working|touching)|not\s+(?:helping|working|touching)|"
-        r"barely\s+(?:help|touch))\b",
+        r"\b" + PAINKILLERS_FAIL + r"\b",
+        r"\b(?:" + CANT + r"|(?:can|could)\s+(?:barely|hardly|scarcely))\s+(?:even\s+)?"
+        + DAILY_TASK + r"\b|\b" + WALKS_BENT,
         r"\b(?:pain|it)\s+(?:was|is|'s)\s+(?:[\w']+\s+)?(?:insane|horrendous|horrific|brutal|"
         r"savage|unreal|crazy|agonising|agonizing)\b",
         r"\b(?:had|needed|have)\s+to\s+(?:get\s+a\s+(?:taxi|cab|lift|ride)\s+home|call\s+(?:an\s+"
-        r"ambulance|someone|for\s+help)|be\s+(?:carried|helped|picked\s+up|collected|rescued))\b|"
+        r"ambulance|someone|for\s+help)|be\s+(?:carried|helped|picked\s+up|collected|rescued)|"
+        r"(?:lie|lay)\s+(?:down\s+)?on\s+the\s+(?:floor|ground))\b|"
+        r"\b" + WORST_EVER + r"\b|"
         r"\bhelp\s+me\s+(?:get\s+)?(?:up|out\s+of\s+bed|stand)\b",
     )),
     "night_rest": ("pain at night or at rest", (
         r"\b(?:wakes?|woke|waking|keeps?|kept)\s+me\s+(?:up|awake)\b",
         r"\bnight[-\s]?(?:time\s+)?(?:pain|aches?|aching)\b|\b(?:stops?|stopping|stopped|keeps?|"
-        r"kept)"
-        r"\s+me\s+(?:from\s+)?sleep\w*",
+        r"kept)\s+me\s+(?:from\s+)?sleep\w*",
         r"\b(?:wakes?|woke|waking)\s+me\b|\b(?:woken|waking|woke|wake)\s+(?:up\s+)?by\s+(?:my\s+|"
         r"the\s+)?(?:[\w']+\s+)?(?:back|pain|ache)\b",
         r"\b(?:whichever|whatever|any|every)\s+way\s+i\s+(?:lie|sleep|lay|turn)\b",
+        r"\b(?:" + PAIN + r"|worst|awake|throbb\w*)\b[^.;!?]{0,40}?\b" + NIGHT_HOUR + r"|\b"
+        + NIGHT_HOUR + r"\b(?!\s+(?:for|to)\s+(?:run|go|my|a|the)\b)[^.;!?]{0,40}?\b(?:"
+        + PAIN + r"|worst|awake)\b|\b(?:end(?:ed)?\s+up|have\s+to|had\s+to)\s+pac(?:e|ing)\b",
         r"\b(?:sleep\w*|nights?)\s+(?:is|are|has\s+been|have\s+been)\s+(?:a\s+)?(?:nightmare|hell|"
         r"awful|terrible|impossible|hard|difficult|rough|broken)\b[^.;!?]{0,40}?\b" + PAIN + r"\b",
-        r"\b(?:trouble|struggl\w*|hard|difficult\w*|losing|lost|"
-        r"lose)\s+(?:to\s+)?(?:get(?:ting)?\s+"
-        r"to\s+)?sleep\w*\b[^.;!?]{0,40}?\b(?:because|due\s+to|from|as|with)\b[^.;!?]{0,25}?\b"
+        r"\b(?:trouble|struggl\w*|hard|difficult\w*|losing|lost|lose)\s+(?:to\s+)?(?:get(?:ting)?"
+        r"\s+to\s+)?sleep\w*\b[^.;!?]{0,40}?\b(?:because|due\s+to|from|as|with)\b[^.;!?]{0,25}?\b"
         + PAIN + r"\b",
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\b(?:trouble|struggl\w*|hard|difficult\w*|losing|lost|"
         r"lose)\s+(?:to\s+)?(?:get(?:ting)?\s+to\s+)?sleep\w*",
-        r"\b(?:wak(?:e|es|ing)|woke)\s+(?:up\s+)?(?:at\s+(?:\d|night|two|three|four|five)|"
+        r"\b(?:wak(?:e|es|ing)|woke)\s+(?:up\s+)?(?:at\s+(?:[1-4]\b|[1-4]\s*am|[1-4]:|night|two|three|four)|"
         r"in\s+the\s+"
         r"night|during\s+the\s+night|every\s+night|most\s+nights|because\s+of|from\s+the\s+pain)",
         r"\b" + PAIN + r"\s+(?:[\w']+\s+){0,5}(?:at\s+night|all\s+night|in\s+bed|at\s+rest|"
-        r"overnight|"
-        r"day\s+and\s+night|night\s+and\s+day|when\s+(?:i'?m\s+|i\s+am\s+|i\s+)?(?:resting|rest|"
+        r"overnight|(?:all\s+)?(?:through|during|in)\s+the\s+night|day\s+and\s+night|night\s+and\s+day|when\s+(?:i'?m\s+|i\s+am\s+|i\s+)?(?:resting|rest|"
         r"lying|lie|lay|sitting\s+still|still|in\s+bed|asleep|sleeping|not\s+moving|"
         r"doing\s+nothing)|"
         r"while\s+(?:i'?m\s+|i\s+am\s+)?(?:resting|lying|asleep|sleeping|sitting\s+still)|even\s+"
@@ -303,17 +324,21 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"doing\s+nothing|not\s+moving)\b",
         r"\b(?:at\s+night|in\s+bed|at\s+rest),?\s+(?:my|the|it)\s+(?:[\w']+\s+){0,2}" + PAIN
         + r"\b",
-        r"\beven\s+(?:when|while|if)\s+(?:i'?m\s+|i\s+am\s+|i\s+)?(?:just\s+|only\s+)?(?:resting|"
+        r"\beven\s+(?:(?:when|while|if)\s+)?(?:i'?m\s+|i\s+am\s+|i\s+)?(?:just\s+|only\s+)?(?:resting|"
         r"rest|lying|lie|lay|sitting|sat|sit|sleeping|not\s+running|doing\s+nothing)\b",
         r"\b(?:lying|lie|resting|rest|sitting\s+still)\s+(?:[\w']+\s+){0,2}(?:makes?|made)\s+"
         r"(?:[\w']+\s+){0,3}(?:worse|hurt|ache|pain)\b",
         r"\b(?:rest|resting|lying\s+down|sleep)\s+(?:[\w']+\s+){0,2}(?:doesn'?t|does\s+not|won'?t|"
         r"didn'?t|never)\s+(?:[\w']+\s+)?(?:help|ease|relieve|settle|make\s+(?:any|"
         r"a)\s+difference)\b",
+        r"\b(?:lying(?:\s+(?:down|flat|still|in\s+bed|on\s+the\s+(?:floor|sofa|couch)))?|resting|rest|"
+        r"sitting\s+still)\b[^.;!?]{0,30}?\b(?:(?:just\s+)?as\s+(?:bad|painful|sore)|no\s+better|"
+        r"makes\s+no\s+difference|still\s+(?:hurts|aches))\b|\b(?:doesn'?t|does\s+not)\s+(?:care|"
+        r"matter)\s+(?:if|whether)\s+i\s+(?:run|move|train)\s+or\s+(?:rest|not|sit|lie)\b",
         r"\bconstant\s+(?:[\w']+\s+)?(?:pain|ache)\b|\b(?:pain|ache)\s+is\s+constant\b",
         r"\b(?:can'?t|cannot|couldn'?t)\s+(?:get\s+to\s+)?sleep\b|\b(?:can'?t|cannot|"
-        r"couldn'?t)\s+get"
-        r"\s+(?:comfy|comfortable)\b|\btoss\w*\s+and\s+turn\w*|\b(?:up|awake)\s+(?:most|all|every|"
+        r"couldn'?t)\s+(?:get\s+(?:comfy|comfortable)\b|find\s+(?:a|any)\s+(?:comfy|"
+        r"comfortable)\s+(?:position|spot|way\s+to\s+(?:lie|sleep)))|\btoss\w*\s+and\s+turn\w*|\b(?:up|awake)\s+(?:most|all|every|"
         r"half\s+the)\s+nights?\b|\blie\s+awake\b",
     )),
     "persistent": ("pain that does not ease after weeks", (
@@ -324,16 +349,22 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"eased|ease|eases|easing|improved|improve|improving|(?:getting|got|"
         r"get)\s+(?:any\s+)?better|"
         r"settled|settle|settles|subsided|subside|healed|heal|cleared\s+up|shift|shifted|budged|"
-        r"budge|let\s+up|calmed\s+down|quit|stop|stopped)\b",
+        r"budge|let\s+up|letting\s+up|calmed\s+down|quit|stop|stopped|going\s+anywhere)\b",
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\bsince\b[^.;!?]{0,60}?\b(?:" + COUNT + r"\s+(?:weeks|"
         r"months|"
         r"years)|(?:a|one)\s+(?:month|year)|months|years)\s+ago\b",
         r"\b(?:nothing|no\s+amount\s+of\s+\w+(?:\s+\w+)?)\s+(?:[\w']+\s+){0,3}(?:helps|helped|"
-        r"works|worked|shifts|shifted|fixes|fixed|touches|seems\s+to\s+help)\b",
+        r"works|worked|shifts|shifted|fixes|fixed|touches|changes|changed|seems\s+to\s+help|"
+        r"makes\s+(?:a|any)\s+difference)\b",
         r"\b(?:persistent|chronic)\b",
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\b" + LONG_TIME,
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\b" + SINCE,
-        r"\b" + PAIN + r"\b[^.;!?]{0,30}?\bsince\b[^.;!?]{0,40}?\b" + MONTH,
+        r"\b" + PAIN + r"\b[^.;!?]{0,30}?\bsince\b[^.;!?]{0,60}?\b" + MONTH,
+        r"\b" + PERSISTS + r"\s+(?:[\w']+\s+){0,3}(?:since\s+(?!" + RECENT + r")|for\s+(?:"
+        + LONG_TIME + r"|weeks|(?:over|more\s+than)\s+a\s+(?:week|fortnight)))\b|"
+        r"\b(?:week|wk|month)\s+(?:[2-9]|\d\d|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        r"(?:of\s+(?:it|this|(?:the|my|this)\s+(?:[\w']+\s+){0,3}" + PAIN + r"))\b|"
+        r"\b(?:still|yet)\s+(?:no|not\s+any)\s+better\b",
         r"\b" + LONG_TIME + r"\s+of\s+(?:[\w']+\s+){0,2}" + PAIN + r"\b",
         r"\b" + PAIN + r"\b.{0,80}?\b(?:it'?s|it\s+has|this\s+has)\s+been\s+(?:about\s+|over\s+|"
         r"almost\s+|nearly\s+|more\s+than\s+)?" + LONG_TIME,
@@ -345,5 +376,8 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"(?:[\w']+\s+)?(?:hurt|ached|been\s+(?:[\w']+\s+)?(?:sore|bad|painful|aching|hurting|"
         r"there)))",
         r"\bstill\s+(?:hurts?|aches?|painful|sore)\b.{0,30}?\b(?:after|weeks?|months?)\b",
+        r"\b(?:" + COUNT + r"\s+(?:weeks|months|years)|(?:a|one)\s+(?:month|year))\s+ago\b"
+        r"[^.;!?]{0,60}?\b(?:still\s+(?:[\w']+\s+)?(?:hurts?|aches?|achy|sore|painful|there|bad|"
+        r"the\s+same|no\s+better)|ever\s+since)\b",
     )),
 }

@@ -8,12 +8,15 @@ precision of the shipped detector (word patterns + semantic layer) and of the wo
 with every miss and false alarm listed. Batches (tests/judged/, see its README):
 
 - dev, holdout .. holdout5: `notice_questions.jsonl` by split (the old set);
-- batch6, batch7: the two fresh batches used for tuning; unseen: the final unseen batch;
+- batch6, batch7: the two fresh batches used for tuning; unseen, unseen2: batches never tuned
+  on (unseen2 written before issue 13's detector work and run once, frozen, after it);
+- batch8, batch9: two more fresh batches (issue 13), each run once frozen, then tuned on;
 - written: the phrasings written for this detector (`notice_written.jsonl`);
 - retrieval: the retrieval judged sets' on-topic questions (`questions.jsonl`, batch 2 and 3),
   labelled by `notice_retrieval_labels.jsonl` where they name a sign, else ordinary;
-- off-topic: every off-topic question (retrieval sets, `off_topic_general.jsonl`,
-  `off_topic_written.jsonl`, general questions of `notice_written.jsonl`): none may fire;
+- off-topic: every off-topic question (retrieval sets, `off_topic_general.jsonl` with its
+  near-topic running injuries, `off_topic_written.jsonl`, general questions of
+  `notice_written.jsonl`): none may fire;
 - retrieval-holdout: `questions-holdout.jsonl` (the ranking's held-out split, never tuned on):
   its off-topic questions must not fire; on-topic ones that fire are listed to judge by hand.
 The index (default: the live one) must be built with the bundled model.
@@ -39,8 +42,10 @@ PROJECT = Path(__file__).resolve().parents[3]
 JUDGED = PROJECT / "tests" / "judged"
 OLD_SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 RETRIEVAL_FILES = ("questions.jsonl", "questions-batch2.jsonl", "questions-batch3.jsonl")
-TUNING = (*OLD_SPLITS, "batch6", "batch7", "written", "retrieval", "off-topic")
-ALL_BATCHES = (*TUNING, "retrieval-holdout", "unseen")
+FRESH = ("batch8", "batch9")  # written for issue 13, each run frozen once before tuning on it
+TUNING = (*OLD_SPLITS, "batch6", "batch7", *FRESH, "written", "retrieval", "off-topic")
+UNSEEN = ("unseen", "unseen2")  # never tuned on; unseen2 was run once, frozen, at the end
+ALL_BATCHES = (*TUNING, "retrieval-holdout", *UNSEEN)
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,10 @@ def load_batch(batch: str) -> list[NoticeQuestion]:
     """The questions of one batch (names in the module docstring)."""
     if batch in OLD_SPLITS:
         return _notice_rows("notice_questions.jsonl", lambda s: s == batch)
-    if batch in ("batch6", "batch7"):
+    if batch in ("batch6", "batch7", *FRESH):
         return _notice_rows(f"notice_{batch}.jsonl")
-    if batch == "unseen":
-        return _notice_rows("notice_unseen.jsonl")
+    if batch in UNSEEN:
+        return _notice_rows(f"notice_{batch}.jsonl")
     if batch == "written":
         return _notice_rows("notice_written.jsonl", lambda s: s != "written-general")
     if batch == "retrieval":

@@ -28,9 +28,9 @@ import numpy as np
 from backqa.search.notice import WarningSignDetector
 from backqa.search.sign_model import MODEL_FILE, SignModel
 from backqa.search.warning_signs import SIGNS
-from backqa.tools.notice_eval import OLD_SPLITS, NoticeQuestion, load_batch
+from backqa.tools.notice_eval import TUNING, NoticeQuestion, load_batch
 
-TRAINING_BATCHES = (*OLD_SPLITS, "batch6", "batch7", "written", "retrieval", "off-topic")
+TRAINING_BATCHES = TUNING
 HELD_BACK_SOURCES = ("off_topic_written.jsonl",)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "search" / MODEL_FILE
 
