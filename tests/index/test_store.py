@@ -1,3 +1,4 @@
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -44,3 +45,39 @@ def test_store_stays_readable_after_its_file_is_removed(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert results == [1, 1, 1, 1] and store.source_text("a")
+
+
+def test_streamed_inputs_write_the_same_rows_and_report_the_counts(tmp_path: Path) -> None:
+    documents = [Document(RawSource(f"s{n}", f"s{n}.txt", "raw", "text", title=f"S{n}"),
+                          f"S{n}", "article",
+                          [Section([f"H{k}"], ["Some words to keep here."] * (n + 1))
+                           for k in range(2)]) for n in range(5)]
+    passages = [p for d in documents for p in Chunker(min_words=2, max_words=6).split(d)]
+    for row, passage in enumerate(passages):
+        passage.group_id = row % 4 if row % 5 else None
+    stamps = {d.source.id: "now" for d in documents}
+    listed = write_store(tmp_path / "a.sqlite", documents, passages, stamps)
+    streamed = write_store(tmp_path / "b.sqlite", iter(documents), iter(passages), stamps,
+                           batch_size=2)
+    assert listed == streamed
+    assert streamed.passages == len(passages) and streamed.documents == 5
+    assert streamed.per_source == {f"s{n}": sum(p.source_id == f"s{n}" for p in passages)
+                                   for n in range(5)}
+    assert streamed.groups == 4
+    assert streamed.grouped_passages == sum(p.group_id is not None for p in passages)
+    assert streamed.sources["s2"] == (documents[2].source.hash, "s2.txt")
+    rows = {}
+    for name in ("a", "b"):
+        conn = sqlite3.connect(tmp_path / f"{name}.sqlite")
+        rows[name] = [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+                      for t in ("sources", "sections", "passages")]
+        conn.close()
+    assert rows["a"] == rows["b"]
+    store = StoreReader(tmp_path / "b.sqlite")
+    by_row = store.passages_by_rows(list(range(len(passages))))
+    for row, passage in enumerate(passages):
+        expected = sum(p.group_id == passage.group_id for p in passages) \
+            if passage.group_id is not None else 1
+        assert by_row[row].group_size == expected
+    assert [s.passage_count for s in store.sources()] == [streamed.per_source[f"s{n}"]
+                                                          for n in range(5)]

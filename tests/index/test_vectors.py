@@ -15,6 +15,8 @@ from backqa.index.vectors import (
     exact_neighbours,
     load_vector_index,
     recall_at_k,
+    release_pages,
+    row_blocks,
     save_vector_index,
 )
 
@@ -81,6 +83,56 @@ def test_save_and_load_keep_parameters_and_results(tmp_path: Path, mmap: bool,
     expected = index.search(vectors[:20], 10)
     got = loaded.search(vectors[:20], 10)
     assert np.array_equal(expected[1], got[1]) and np.allclose(expected[0], got[0])
+
+
+def test_exact_neighbours_in_chunks_equal_one_scan() -> None:
+    vectors = clustered(2000, seed=4)
+    queries = clustered(30, seed=5)
+    _, whole = faiss.knn(queries, vectors, 10, metric=faiss.METRIC_INNER_PRODUCT)
+    for chunk in (1, 7, 333, 5000):
+        assert np.array_equal(exact_neighbours(vectors, queries, 10, chunk), whole)
+
+
+def test_build_from_a_memory_map_in_slices_equals_one_block(tmp_path: Path) -> None:
+    vectors = clustered(3000, seed=6)
+    np.save(tmp_path / "v.npy", vectors)
+    mapped = np.load(tmp_path / "v.npy", mmap_mode="r")
+    whole, info = VectorIndexBuilder(exact_max_rows=100, sample=50).build(vectors)
+    sliced, sliced_info = VectorIndexBuilder(exact_max_rows=100, sample=50,
+                                             chunk_rows=128).build(mapped)
+    info.pop("build_seconds")
+    sliced_info.pop("build_seconds")
+    assert info == sliced_info
+    assert np.array_equal(faiss.serialize_index(whole), faiss.serialize_index(sliced))
+
+
+def test_row_blocks_cover_the_matrix_in_order() -> None:
+    vectors = np.arange(20, dtype=np.float64).reshape(10, 2)
+    blocks = list(row_blocks(vectors, 4))
+    assert [b.shape[0] for b in blocks] == [4, 4, 2]
+    assert all(b.dtype == np.float32 and b.flags.c_contiguous for b in blocks)
+    assert np.array_equal(np.concatenate(blocks), vectors.astype(np.float32))
+
+
+def _rss_file_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssFile:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no RssFile in /proc/self/status")
+
+
+def test_released_pages_leave_the_process_but_not_the_data(tmp_path: Path) -> None:
+    rows = 64 * 2**20 // (4 * 256)  # 64 MB of float32
+    np.save(tmp_path / "big.npy", np.ones((rows, 256), dtype=np.float32))
+    mapped = np.load(tmp_path / "big.npy", mmap_mode="r")
+    assert float(mapped.sum(dtype=np.float64)) == rows * 256  # every page read
+    resident = _rss_file_mb()
+    release_pages(mapped)
+    assert resident - _rss_file_mb() > 48
+    assert float(mapped[rows // 2].sum()) == 256  # read back from the file
+    in_memory = np.ones(4, dtype=np.float32)
+    release_pages(in_memory)  # nothing to release
+    assert in_memory.sum() == 4
 
 
 def test_damaged_file_is_named(tmp_path: Path) -> None:

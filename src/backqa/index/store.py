@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,41 +85,73 @@ SOURCE_COLUMNS = ("id, title, kind, path, url, published, content_hash, ingested
                   "passage_count")
 
 
-def write_store(path: Path, documents: list[Document], passages: list[Passage],
-                ingested_at: dict[str, str]) -> None:
-    """Write a complete store for one version (a new file; rows in passage order)."""
+@dataclass
+class WrittenStore:
+    """What the writer needs of the passages and documents it streamed into a store."""
+
+    passages: int = 0
+    documents: int = 0
+    per_source: dict[str, int] = field(default_factory=dict)  # passages of each source id
+    groups: int = 0
+    grouped_passages: int = 0
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (hash, path)
+
+
+def write_store(path: Path, documents: Iterable[Document], passages: Iterable[Passage],
+                ingested_at: dict[str, str], batch_size: int = 1_000) -> WrittenStore:
+    """Write a complete store for one version (a new file; rows in passage order).
+
+    Both inputs are read once, passages first (each source row carries its passage count),
+    so either may be a generator: at a million passages the lists alone took gigabytes.
+    Group sizes are counted on the way and set afterwards, for groups of more than one."""
+    written = WrittenStore()
+    group_sizes: dict[int, int] = {}
+
+    def passage_rows() -> Iterator[tuple[Any, ...]]:
+        for row, p in enumerate(passages):
+            written.per_source[p.source_id] = written.per_source.get(p.source_id, 0) + 1
+            if p.group_id is not None:
+                group_sizes[p.group_id] = group_sizes.get(p.group_id, 0) + 1
+            written.passages = row + 1
+            yield (row, p.id, p.source_id, p.ordinal, p.section_ordinal, p.kind,
+                   p.answer_number, json.dumps(p.heading_path), p.part_title, p.text,
+                   p.embed_text, p.embed_hash, p.group_id, 1, json.dumps(p.topics))
+
     conn = sqlite3.connect(path)
     try:
         conn.executescript(SCHEMA)
-        counts: dict[str, int] = {}
-        for passage in passages:
-            counts[passage.source_id] = counts.get(passage.source_id, 0) + 1
-        group_sizes: dict[int, int] = {}
-        for passage in passages:
-            if passage.group_id is not None:
-                group_sizes[passage.group_id] = group_sizes.get(passage.group_id, 0) + 1
-        # Rows are generated as SQLite consumes them: a list of a million row tuples took
-        # gigabytes at the 1M-passage scale benchmark.
         with conn:
-            conn.executemany(
-                "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                ((d.source.id, d.title, d.kind, d.source.path, d.source.url, d.source.published,
-                  d.source.line, d.source.hash, ingested_at[d.source.id], d.text,
-                  counts.get(d.source.id, 0)) for d in documents))
-            conn.executemany(
-                "INSERT INTO sections VALUES (?,?,?,?,?,?)",
-                ((d.source.id, i, s.kind, s.answer_number, json.dumps(s.heading_path),
-                  s.part_title) for d in documents for i, s in enumerate(d.sections)))
-            conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                ((row, p.id, p.source_id, p.ordinal, p.section_ordinal, p.kind, p.answer_number,
-                  json.dumps(p.heading_path), p.part_title, p.text, p.embed_text, p.embed_hash,
-                  p.group_id, group_sizes.get(p.group_id, 1) if p.group_id is not None else 1,
-                  json.dumps(p.topics))
-                 for row, p in enumerate(passages)))
+            conn.executemany("INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             passage_rows())
+            conn.executemany("UPDATE passages SET group_size = ? WHERE group_id = ?",
+                             ((size, group) for group, size in group_sizes.items()
+                              if size != 1))
+            written.groups = len(group_sizes)
+            written.grouped_passages = sum(group_sizes.values())
+            for batch in _document_batches(documents, batch_size):
+                conn.executemany(
+                    "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [(d.source.id, d.title, d.kind, d.source.path, d.source.url,
+                      d.source.published, d.source.line, d.source.hash,
+                      ingested_at[d.source.id], d.text, written.per_source.get(d.source.id, 0))
+                     for d in batch])
+                conn.executemany(
+                    "INSERT INTO sections VALUES (?,?,?,?,?,?)",
+                    [(d.source.id, i, s.kind, s.answer_number, json.dumps(s.heading_path),
+                      s.part_title) for d in batch for i, s in enumerate(d.sections)])
+                for d in batch:
+                    written.sources[d.source.id] = (d.source.hash, d.source.path)
+                written.documents += len(batch)
         conn.execute("PRAGMA journal_mode=DELETE")
     finally:
         conn.close()
+    return written
+
+
+def _document_batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def stream_embed_texts(path: Path, batch_size: int = 10_000) -> Iterator[str]:
@@ -168,9 +201,12 @@ class StoreReader:
             PASSAGE_COLUMNS.replace(", topics", ", '[]'")
         # Small libraries are held in memory: a question reads up to ~200 candidates.
         self._cache: dict[int, StoredPassage] | None = None
+        self._sources: dict[str, StoredSource] | None = None  # no more sources than passages
         if total <= PRELOAD_MAX_PASSAGES:
             self._cache = {r[0]: _passage(r) for r in conn.execute(
                 f"SELECT {self.columns} FROM passages")}
+            self._sources = {r[0]: StoredSource(*r) for r in conn.execute(
+                f"SELECT {SOURCE_COLUMNS} FROM sources")}
 
     def _conn(self) -> _SharedConnection:
         return self._shared
@@ -179,7 +215,9 @@ class StoreReader:
         if not rows:
             return {}
         if self._cache is not None:
-            return {int(r): self._cache[int(r)] for r in rows if int(r) in self._cache}
+            get = self._cache.get
+            found = {row: get(row) for row in map(int, rows)}
+            return {row: p for row, p in found.items() if p is not None}
         marks = ",".join("?" * len(rows))
         cursor = self._conn().execute(
             f"SELECT {self.columns} FROM passages WHERE row IN ({marks})",
@@ -215,6 +253,8 @@ class StoreReader:
     def sources_by_ids(self, ids: list[str]) -> dict[str, StoredSource]:
         if not ids:
             return {}
+        if self._sources is not None:
+            return {i: self._sources[i] for i in ids if i in self._sources}
         marks = ",".join("?" * len(ids))
         cursor = self._conn().execute(
             f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id IN ({marks})", ids)

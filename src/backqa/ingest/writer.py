@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from backqa.index.manifest import (
 )
 from backqa.index.sentences import save_sentence_vectors
 from backqa.index.store import stream_embed_texts, write_store
-from backqa.index.vectors import build_vector_index, save_vector_index
+from backqa.index.vectors import VectorIndexBuilder, save_vector_index
 
 # Bump when cleaning, structure or chunking rules change, so existing indexes are rebuilt.
 # 2: passages carry topics, and claim vectors are stored for agreement across sources.
@@ -40,12 +40,17 @@ PIPELINE_VERSION = 3
 
 @dataclass
 class BuiltVersion:
-    """Everything a version folder is written from."""
+    """Everything a version folder is written from.
+
+    `passages` and `documents` are read once each, in that order, so they may be generators;
+    `vectors` (row i = the i-th passage) may be a memory-mapped `.npy` (`np.load(path,
+    mmap_mode="r")`), read a slice at a time. A million passages then build in bounded memory
+    (docs/scaling.md)."""
 
     version_id: str
     identity: ModelIdentity
-    documents: list[Document]
-    passages: list[Passage]
+    documents: Iterable[Document]
+    passages: Iterable[Passage]
     vectors: np.ndarray
     ingested_at: dict[str, str]
     chunking: ChunkingInfo
@@ -58,10 +63,16 @@ class BuiltVersion:
 class VersionWriter:
     """Writes a `BuiltVersion` into an empty build folder; the manifest goes last."""
 
+    def __init__(self, vector_builder: VectorIndexBuilder | None = None) -> None:
+        self.vector_builder = vector_builder or VectorIndexBuilder()
+
     def write(self, build: Path, version: BuiltVersion) -> Manifest:
         files = VersionFiles(build)
-        passages = version.passages
-        write_store(files.store, version.documents, passages, version.ingested_at)
+        written = write_store(files.store, version.documents, version.passages,
+                              version.ingested_at)
+        if version.vectors.shape[0] != written.passages:
+            raise ValueError(f"{version.vectors.shape[0]} vectors for {written.passages} "
+                             f"passages")
         checkpoint("store")
         vector_info = self._write_vectors(version.vectors, files.vectors)
         checkpoint("vectors")
@@ -71,7 +82,6 @@ class VersionWriter:
         if version.sentences is not None:
             save_sentence_vectors(build, *version.sentences)
         checkpoint("lexical")
-        per_source = Counter(p.source_id for p in passages)
         identity = version.identity
         manifest = Manifest(
             format=MANIFEST_FORMAT,
@@ -84,24 +94,21 @@ class VersionWriter:
             vector_index=VectorIndexInfo.model_validate(vector_info),
             lexical=LexicalInfo(),
             no_match=version.no_match,
-            counts=Counts(
-                sources=len(version.documents), passages=len(passages),
-                groups=len({p.group_id for p in passages if p.group_id is not None}),
-                grouped_passages=sum(1 for p in passages if p.group_id is not None)),
-            sources={d.source.id: SourceEntry(hash=d.source.hash, path=d.source.path,
-                                              passages=per_source.get(d.source.id, 0))
-                     for d in version.documents},
+            counts=Counts(sources=written.documents, passages=written.passages,
+                          groups=written.groups, grouped_passages=written.grouped_passages),
+            sources={sid: SourceEntry(hash=digest, path=path,
+                                      passages=written.per_source.get(sid, 0))
+                     for sid, (digest, path) in written.sources.items()},
             files=file_digests(build),
         )
         write_manifest(build, manifest)
         checkpoint("manifest")
         return manifest
 
-    @staticmethod
-    def _write_vectors(vectors: np.ndarray, path: Path) -> dict[str, object]:
+    def _write_vectors(self, vectors: np.ndarray, path: Path) -> dict[str, object]:
         """Build and save the FAISS index; it is freed on return (a full copy of the vectors,
         1.5 GB at a million passages, not to be held while BM25 is built)."""
-        faiss_index, vector_info = build_vector_index(vectors)
+        faiss_index, vector_info = self.vector_builder.build(vectors)
         try:
             save_vector_index(faiss_index, path)
         except RuntimeError as exc:  # faiss reports write errors (disk full) as RuntimeError

@@ -10,11 +10,13 @@ copied), repeated with variations (a sentence dropped, sentences rotated) and cu
 of at most 120 words. Vectors: synthetic, because embedding 1M passages would take hours; each
 is a random mix of two real MiniLM embeddings of SciFact titles plus Gaussian noise, so the
 vectors cluster the way real embeddings do. Ten abstracts make one source (~20 passages).
-Queries: the SciFact questions with their real
-MiniLM embeddings. Every size is built in its own process (peak resident memory reported per
-build stage), its BM25 index is rebuilt from the store alone in another (the lexical build's own
-peak, checked identical to the one the build wrote), then loaded and queried in a fresh
-process, so memory figures are those of a serving process.
+Queries: the SciFact questions with their real MiniLM embeddings. The writer gets its inputs
+as a large ingest hands them over: passages and sources generated as it reads them, vectors
+written block by block to a `.npy` and memory-mapped, so the peak measured is the build's own.
+Every size is built in its own process (peak resident memory reported per build stage), its
+BM25 index is rebuilt from the store alone in another (the lexical build's own peak, checked
+identical to the one the build wrote), then loaded and queried in a fresh process, so memory
+figures are those of a serving process.
 
 Writes `<out>/results.json`, and with `--plot`/`--table` the PNG and a Markdown table.
 """
@@ -24,28 +26,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import psutil
 
 from backqa.config import project_root
+from backqa.tools.scale_corpus import (
+    documents_for,
+    passages_for,
+    scifact_docs,
+    scifact_queries,
+    synthetic_blocks,
+    synthetic_vectors,
+    write_vectors_file,
+)
 from backqa.tools.scale_report import memory_table, plot, table
 
-if TYPE_CHECKING:
-    from backqa.documents import Document, Passage
-
 PROJECT = project_root()
-SCIFACT = PROJECT.parent / "shared" / "benchmarks" / "scifact"
-DIMS = 384
-NOISE = 0.02  # per-dimension sigma: noise norm ~0.4 against unit-length mixtures
-PASSAGE_WORDS = 120
 QUERIES = 200
 
 
@@ -81,21 +85,6 @@ class StagePeaks:
 
 # -- corpus ----------------------------------------------------------------------------------
 
-def scifact_docs() -> list[tuple[str, str, str]]:
-    docs = []
-    with open(SCIFACT / "corpus.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row.get("text"):
-                docs.append((str(row["_id"]), row.get("title") or "", row["text"]))
-    return docs
-
-
-def scifact_queries(limit: int) -> list[str]:
-    with open(SCIFACT / "queries.jsonl", encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for line, _ in zip(handle, range(limit), strict=False)]
-
-
 def base_embeddings(out: Path) -> tuple[np.ndarray, np.ndarray]:
     """Real MiniLM embeddings of SciFact titles (the mixture bases) and questions, cached."""
     path = out / "bases.npz"
@@ -116,71 +105,6 @@ def base_embeddings(out: Path) -> tuple[np.ndarray, np.ndarray]:
     return title_vecs, query_vecs
 
 
-def synthetic_vectors(n: int, bases: np.ndarray, seed: int = 7) -> np.ndarray:
-    """n unit vectors, each a random mix of two bases plus noise (deterministic per seed)."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, bases.shape[1]), dtype=np.float32)
-    for start in range(0, n, 100_000):
-        m = min(100_000, n - start)
-        i = rng.integers(len(bases), size=m)
-        j = rng.integers(len(bases), size=m)
-        a = rng.uniform(0.5, 1.0, size=(m, 1)).astype(np.float32)
-        block = a * bases[i] + (1 - a) * bases[j]
-        block += rng.standard_normal(block.shape, dtype=np.float32) * NOISE
-        block /= np.linalg.norm(block, axis=1, keepdims=True)
-        out[start : start + m] = block
-    return out
-
-
-def passages_for(n: int, docs_per_source: int = 10) -> tuple[list[Document], list[Passage]]:
-    """n passages of real SciFact text, repeated with variations. Each source gathers
-    `docs_per_source` abstracts as sections (about 20 passages a source, like a long article
-    or forum thread), so a 1M library has ~50k sources."""
-    from backqa.documents import Document, Passage, RawSource, Section
-
-    docs = scifact_docs()
-    rng = np.random.default_rng(11)
-    documents: list[Document] = []
-    passages: list[Passage] = []
-    copy = 0
-    while True:
-        for first in range(0, len(docs), docs_per_source):
-            sid = f"scifact-{docs[first][0]}-v{copy}"
-            sections: list[Section] = []
-            bodies: list[str] = []
-            ordinal = 0
-            for doc_id, title, text in docs[first : first + docs_per_source]:
-                sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
-                if copy and len(sentences) > 2:
-                    del sentences[int(rng.integers(len(sentences)))]
-                    shift = copy % len(sentences)
-                    sentences = sentences[shift:] + sentences[:shift]
-                words = " ".join(sentences).split()
-                chunks = [" ".join(words[i : i + PASSAGE_WORDS])
-                          for i in range(0, len(words), PASSAGE_WORDS)]
-                section_ordinal = len(sections)
-                sections.append(Section(heading_path=[title or doc_id], blocks=chunks))
-                bodies.append("\n\n".join(chunks))
-                for chunk in chunks:
-                    passages.append(Passage(
-                        id=f"{sid}-p{ordinal}", source_id=sid, ordinal=ordinal,
-                        section_ordinal=section_ordinal, text=chunk,
-                        embed_text=f"{title}\n{chunk}", kind="article",
-                        heading_path=[title or doc_id]))
-                    ordinal += 1
-                    if len(passages) == n:
-                        break
-                if len(passages) == n:
-                    break
-            source = RawSource(id=sid, path=f"scale/{sid}.txt", text="\n\n".join(bodies),
-                               format="text", title=f"SciFact collection {sid}", kind="article")
-            documents.append(Document(source=source, title=source.title or sid, kind="article",
-                                      sections=sections))
-            if len(passages) == n:
-                return documents, passages
-        copy += 1
-
-
 # -- build and measure (each in its own process) --------------------------------------------
 
 def build(n: int, out: Path) -> dict[str, object]:
@@ -194,28 +118,34 @@ def build(n: int, out: Path) -> dict[str, object]:
     titles, _ = base_embeddings(out)
     peaks = StagePeaks()
     on_checkpoint(peaks.record)
-    started = time.perf_counter()
-    documents, passages = passages_for(n)
-    vectors = synthetic_vectors(n, titles)
-    prepared = time.perf_counter() - started
-    peaks.record("prepare")  # the writer's input: passages, documents and vectors in memory
     version_dir = out / f"n{n}" / "version"
     if version_dir.exists():
         import shutil
 
         shutil.rmtree(version_dir)
     version_dir.mkdir(parents=True)
+    # The writer's inputs as a large ingest would hand them over: vectors in a .npy written
+    # block by block and memory-mapped, passages and sources generated as they are read.
+    started = time.perf_counter()
+    vectors_path = out / f"n{n}" / "vectors.npy"
+    write_vectors_file(vectors_path, synthetic_blocks(n, titles), n, titles.shape[1])
+    vectors = np.load(vectors_path, mmap_mode="r")
+    prepared = time.perf_counter() - started
+    peaks.record("prepare")
     stamp = "2026-01-01T00:00:00+00:00"
     started = time.perf_counter()
     VersionWriter().write(version_dir, BuiltVersion(
-        version_id=f"scale-{n}", identity=model_identity(), documents=documents,
-        passages=passages, vectors=vectors,
-        ingested_at={d.source.id: stamp for d in documents},
+        version_id=f"scale-{n}", identity=model_identity(), documents=documents_for(n),
+        passages=passages_for(n), vectors=vectors,
+        ingested_at=defaultdict(lambda: stamp),
         chunking=ChunkingInfo(min_words=DEFAULT_MIN_WORDS, max_words=DEFAULT_MAX_WORDS)))
     seconds = time.perf_counter() - started
+    del vectors
+    vectors_path.unlink()
     manifest = json.loads((version_dir / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in version_dir.rglob("*") if p.is_file())
-    result = {"passages": n, "sources": len(documents), "prepare_seconds": round(prepared, 1),
+    result = {"passages": n, "sources": manifest["counts"]["sources"],
+              "prepare_seconds": round(prepared, 1),
               "build_seconds": round(seconds, 1), "vector_index": manifest["vector_index"],
               "disk_mb": round(size / 2**20), "build_peak_rss_mb": peaks.overall(),
               "build_peak_rss_mb_by_stage": peaks.peaks}
