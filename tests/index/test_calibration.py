@@ -11,7 +11,9 @@ import pytest
 from backqa.index.calibration import (
     CALIBRATION_FILE,
     CalibrationError,
+    FoldFigures,
     NoMatchCalibration,
+    ScopeGate,
     calibrate,
     find_calibration,
     read_calibration,
@@ -69,7 +71,14 @@ def test_write_read_and_errors(tmp_path: Path) -> None:
     c = calibrate([("a", 0.6, 0.2)], [("x", 0.2, 0.1)], model_key="m", judged_set="s")
     path = tmp_path / CALIBRATION_FILE
     write_calibration(path, c)
-    assert read_calibration(path) == c
+    assert read_calibration(path) == c and c.scope is None  # a file without a gate reads
+    gate = ScopeGate(features=["dense"], feature_weights=[1.0], vector_weights=[0.5, -0.5],
+                     bias=0.1, threshold=-0.2, regularization=0.03, training_files=["a", "b"],
+                     folds={"a": FoldFigures(off_topic=2, off_topic_refused=1, on_topic=3,
+                                             on_topic_refused=0)})
+    with_gate = c.model_copy(update={"scope": gate})
+    write_calibration(path, with_gate)
+    assert read_calibration(path) == with_gate
     path.write_text("{")
     with pytest.raises(CalibrationError, match="not valid JSON"):
         read_calibration(path)

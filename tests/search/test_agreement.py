@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backqa.index.claims import claim_vectors, load_claims, save_claims
 from backqa.search.agreement import DEFAULT_THRESHOLD, AgreementFinder, calibrate, precision_recall
@@ -123,3 +125,32 @@ def test_search_names_each_agreeing_source_once(shipped_searcher) -> None:
             assert set(ids) - {result.source.id} <= set(response.source_titles)
             seen_page_result |= result.source.id == page
     assert seen_page_result
+
+
+def _direct(results: list[int], vectors: np.ndarray, sources: list[str],
+            groups: list[int | None], threshold: float) -> list[list[str]]:
+    """The definition, one pair at a time: other sources, other groups, at least the
+    threshold, closest first (ties by pool order), each source once, own source first."""
+    out = []
+    for r in results:
+        sims = vectors[[r]] @ vectors.T  # the same product as `find`, so the same floats
+        close = [(-float(sims[0, j]), j) for j in range(len(sources))
+                 if sources[j] != sources[r] and sims[0, j] >= threshold
+                 and (groups[j] is None or groups[j] != groups[r])]
+        found = [sources[r]]
+        for _, j in sorted(close):
+            if sources[j] not in found:
+                found.append(sources[j])
+        out.append(found)
+    return out
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 40))
+def test_find_matches_the_direct_definition(seed: int, size: int) -> None:
+    rng = np.random.default_rng(seed)
+    vectors = _unit(*rng.standard_normal((size, 4)).tolist())
+    sources = [f"s{i}" for i in rng.integers(0, 6, size)]
+    groups: list[int | None] = [None if g < 0 else int(g) for g in rng.integers(-3, 3, size)]
+    results = sorted(set(rng.integers(0, size, 3).tolist()))
+    assert AgreementFinder(0.2).find(results, vectors, sources, groups) == \
+        _direct(results, vectors, sources, groups, 0.2)

@@ -47,3 +47,15 @@ def test_offsets_always_point_into_the_text(text: str, query: str) -> None:
     if found is not None:
         assert 0 <= found.start < found.end <= len(text)
         assert text[found.start:found.end] == found.text
+
+
+def test_highlight_all_answers_as_one_at_a_time_and_its_cache_stays_bounded() -> None:
+    texts = [TEXT, "Prevention is key! Prevention of back pain starts with a warm-up.",
+             "Sourdough needs time.", TEXT]
+    one_at_a_time = [Highlighter().highlight("ice packs and back pain prevention", t)
+                     for t in texts]
+    small = Highlighter(cached_texts=2)
+    for _ in range(3):  # the same answers whether a text's sentences are cached or not
+        assert small.highlight_all("ice packs and back pain prevention", texts) == one_at_a_time
+        assert len(small._sentences) <= 2
+    assert small.highlight_all("the and of", texts) == [None] * len(texts)

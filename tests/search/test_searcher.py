@@ -14,6 +14,7 @@ from backqa.search.fusion import RankingConfig, minmax, rrf
 from backqa.search.no_match import Evidence, NoMatchRule
 from backqa.search.query import MAX_QUERY_CHARS, normalize_query
 from backqa.search.searcher import Searcher
+from backqa.search.spelling import SpellingCorrector
 from helpers import PROJECT
 
 # -- query normalisation (no index needed) ---------------------------------------------------
@@ -139,6 +140,39 @@ def test_kind_filter_and_misspelling(small: Searcher) -> None:
     response = small.search("hamstrngs")
     assert response.corrected_query == "hamstrings"
     assert "hamstrings" in response.results[0].text
+
+
+def test_a_misspelling_is_corrected_once_then_remembered(small: Searcher,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    speller = SpellingCorrector(small.index.lexical)
+    asked: list[str] = []
+    correct = speller.correct
+
+    def counted(word: str) -> str | None:
+        asked.append(word)
+        return correct(word)
+
+    monkeypatch.setattr(speller, "correct", counted)
+    first = speller.correct_text("hamstrngs and icee")
+    assert first[0].startswith("hamstrings ")
+    assert speller.correct_text("hamstrngs and icee") == first
+    assert asked == ["hamstrngs", "and", "icee"]  # each word looked up once
+    bounded = SpellingCorrector(small.index.lexical, remembered=2)
+    assert bounded.correct_text("hamstrngs and icee") == first
+    assert len(bounded._corrections) <= 2
+
+
+def test_sources_read_from_memory_equal_those_read_from_sqlite(small: Searcher) -> None:
+    store = small.index.store
+    ids = [s.id for s in store.sources()] + ["no-such-source"]
+    from_memory = store.sources_by_ids(ids)
+    store._sources = None  # as for a store too large to hold: one query
+    try:
+        assert store.sources_by_ids(ids) == from_memory and len(from_memory) == len(ids) - 1
+    finally:
+        store._sources = from_memory
+    rows = [*range(small.index.passage_count), 10**6]
+    assert list(store.passages_by_rows(rows)) == rows[:-1]
 
 
 # -- the shipped library with the real model -------------------------------------------------

@@ -101,3 +101,17 @@ def test_cors_only_for_configured_origins(make_client: Callable[..., TestClient]
     opened = make_client(cors_origins=["http://example.test"])
     response = opened.options("/api/search", headers=preflight)
     assert response.headers["access-control-allow-origin"] == "http://example.test"
+
+
+def test_requests_of_one_label_set_add_up_in_one_series() -> None:
+    from backqa.serve.observability import Metrics
+
+    metrics = Metrics()
+    for seconds in (0.001, 0.003):
+        metrics.observe_request("GET", "/api/search", "200", seconds)
+    metrics.observe_request("GET", "/api/search", "422", 0.002)
+    text = metrics.exposition().decode()
+    assert 'backqa_http_requests_total{method="GET",route="/api/search",status="200"} 2.0' in text
+    assert 'backqa_http_requests_total{method="GET",route="/api/search",status="422"} 1.0' in text
+    assert ('backqa_http_request_duration_seconds_sum{method="GET",route="/api/search",'
+            'status="200"} 0.004') in text

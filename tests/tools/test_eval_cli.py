@@ -74,6 +74,13 @@ def test_several_judged_files_pooled_and_calibrated_on_the_tuning_file_only(
     calibration = read_calibration(out)
     assert calibration.judged_set == "questions.jsonl"  # the held-out file is left out
     assert calibration.on_topic == first["judged"] and calibration.margin_dense > 0
+    # the scope gate: the tuning file and the scope files of tests/judged/, each left out once
+    gate = calibration.scope
+    assert gate is not None and "questions-holdout.jsonl" not in gate.training_files
+    assert "questions.jsonl" in gate.training_files and set(gate.folds) == \
+        set(gate.training_files)
+    assert len(gate.vector_weights) == len(calibrated.scope.vector_weights
+                                           if calibrated and calibrated.scope else [0] * 384)
 
 
 def test_the_table_names_every_row(shipped_index_dir: Path,

@@ -22,12 +22,15 @@ from backqa.tools.evaluation.datasets import (
     EvalError,
     Evidence,
     JudgedQuestion,
+    default_scope_files,
     judged_set_name,
     judged_set_paths,
     read_judged,
     read_judged_files,
     read_qrels,
     read_queries,
+    read_scope,
+    read_scope_files,
     split_files,
 )
 from backqa.tools.evaluation.evaluator import Evaluator
@@ -169,6 +172,30 @@ def test_splits_name_the_shipped_files() -> None:
     assert len(SPLITS["all"]) == 4
     with pytest.raises(EvalError, match="unknown split"):
         split_files(JUDGED, "train")
+
+
+def test_scope_files_labelled_or_all_off_topic(tmp_path: Path) -> None:
+    labelled = tmp_path / "scope_x.jsonl"
+    labelled.write_text('{"q": "sore back after a run", "on_topic": true}\n\n'
+                        '{"q": "shin splints", "on_topic": false}\n')
+    assert [(q.id, q.on_topic) for q in read_scope(labelled)] == [
+        ("scope_x.jsonl:1", True), ("scope_x.jsonl:3", False)]
+    general = tmp_path / "off.jsonl"
+    general.write_text('{"q": "bake bread", "warning": false}\n')
+    assert [q.on_topic for q in read_scope(general, off_topic=True)] == [False]
+    with pytest.raises(EvalError, match=r"off\.jsonl:1: needs a boolean field `on_topic`"):
+        read_scope(general)
+    general.write_text('{"question": "bake bread"}\n')
+    with pytest.raises(EvalError, match="needs a string field `q`"):
+        read_scope(general, off_topic=True)
+    labelled_files, off_topic_files = default_scope_files(JUDGED)
+    assert labelled_files and all(p.name.startswith("scope_") for p in labelled_files)
+    assert [p.name for p in off_topic_files] == ["off_topic_general.jsonl",
+                                                 "off_topic_written.jsonl"]
+    pooled = read_scope_files(labelled_files, off_topic_files)
+    assert [name for name, _ in pooled] == [p.name for p in labelled_files + off_topic_files]
+    assert not any(q.on_topic for name, qs in pooled if name.startswith("off_topic") for q in qs)
+    assert all(any(q.on_topic for q in qs) for name, qs in pooled if name.startswith("scope_"))
 
 
 def test_fixed_windows_cover_the_text_without_cutting_words() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from backqa.config import Settings
@@ -16,7 +17,14 @@ from backqa.ingest.pipeline import IngestPipeline
 from backqa.search.searcher import Searcher
 from backqa.serve.app import create_app
 from backqa.tools.loadtest import QUESTIONS, add_article, run_http_load
-from backqa.tools.loadtest.load import merge_runs, public, search_inprocess, summarize
+from backqa.tools.loadtest.load import (
+    encode_inprocess,
+    merge_runs,
+    public,
+    search_inprocess,
+    summarize,
+)
+from backqa.tools.loadtest.reference_app import create_reference_app, reference_vectors
 from backqa.tools.loadtest.server import free_port
 from backqa.tools.loadtest.suite import format_report, targets
 from helpers import PROJECT, FakeEncoder, serve_in_thread
@@ -115,3 +123,57 @@ def test_a_new_article_arrives_with_its_own_title(library_copy: Path) -> None:
     added = set(library_copy.iterdir()) - before
     assert added == {new, new.with_name(new.stem + ".meta.toml")}
     assert new.stem in new.with_name(new.stem + ".meta.toml").read_text()
+
+
+def test_the_encoder_reference_run_is_bounded_and_counts_each_question() -> None:
+    encoder = FakeEncoder()
+    stats = public(encode_inprocess(encoder, QUESTIONS, duration_s=10, max_requests=7))
+    assert stats["requests"] == 7 and stats["errors"] == 0 and stats["median_ms"] > 0
+    assert len(encoder.calls) == 7
+
+
+def test_the_reference_app_returns_the_nearest_rows() -> None:
+    from fastapi.testclient import TestClient
+
+    encoder = FakeEncoder()
+    vectors = reference_vectors(50, 384, seed=3)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors, reference_vectors(50, 384, seed=3))
+    question = "sore back after a run"
+    vectors[17] = encoder.encode([question])[0]  # the question's own vector is its nearest
+    with TestClient(create_reference_app(encoder, vectors)) as client:
+        body = client.get("/api/search", params={"q": question, "k": 3}).json()
+        ready = client.get("/readyz").json()
+        assert ready["status"] == "ready" and ready["cpu_seconds"] > 0
+        assert client.get("/api/search", params={"q": ""}).status_code == 422
+    assert body["rows"][0] == 17 and len(body["rows"]) == 3
+    assert body["scores"] == sorted(body["scores"], reverse=True)
+
+
+def test_targets_against_the_references_measured_in_the_same_run() -> None:
+    run = {"errors": 0, "rps": 500.0, "median_ms": 3.0}
+    report: dict[str, Any] = {
+        "inprocess": {"median_ms": 2.5, "rps": 550.0},
+        "http": {"1": run, "8": run},
+        "torch_encode": {"median_ms": 7.0},
+        "reference": {"1": {**run, "median_ms": 3.5}, "8": {**run, "rps": 441.0}}}
+    found = targets(report)
+    assert found["c1_median_vs_torch_encode"] == {"value": 0.429, "target": "<= 0.5",
+                                                  "met": True}
+    assert found["c8_rps_vs_reference_app"]["value"] == round(500 / 441, 3)
+    assert found["c8_rps_vs_reference_app"]["met"] and found["c8_rps"]["met"]
+    assert "c8_server_cpu_vs_reference_app" not in found  # no CPU figures, no target
+    report["http"]["8"] = {**run, "rps": 400.0, "cpu_ms_per_request": 2.4}
+    report["reference"]["8"]["cpu_ms_per_request"] = 2.0
+    found = targets(report)
+    assert not found["c8_rps_vs_reference_app"]["met"] and not found["c8_rps"]["met"]
+    assert found["c8_server_cpu_vs_reference_app"] == {"value": 1.2, "target": "<= 1.0",
+                                                       "met": False}
+    report["targets"] = targets(report)
+    report["http"] = {c: {**r, "requests": 1, "p99_ms": 1.0} for c, r in report["http"].items()}
+    report["inprocess"] = {**report["inprocess"], "requests": 1, "errors": 0, "p99_ms": 1.0}
+    report["torch_encode"] = {**run, "requests": 1, "p99_ms": 1.0}
+    report["reference"] = {c: {**r, "requests": 1, "p99_ms": 1.0}
+                           for c, r in report["reference"].items()}
+    text = format_report(report)
+    assert "PyTorch encode 1 q" in text and "reference app c=8" in text

@@ -1,5 +1,6 @@
 """The "no match" calibration of one library: the evidence thresholds below which a question
-is answered with `no_match`, measured on that library's judged question set.
+is answered with `no_match`, measured on that library's judged question set, and the scope
+gate (`ScopeGate`) learned from the same questions plus labelled scope questions.
 
 It lives beside the library (`ingest/no-match.json`), is written by
 `backqa eval --judged ... --calibrate`, and is copied into the manifest of every index version
@@ -27,6 +28,40 @@ class CalibrationError(ValueError):
     """A calibration cannot be made or read; the message says why."""
 
 
+class FoldFigures(BaseModel):
+    """Out-of-fold refusals on one left-out file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    off_topic: int
+    off_topic_refused: int
+    on_topic: int
+    on_topic_refused: int
+
+
+class ScopeGate(BaseModel):
+    """A logistic scope classifier: a question is on topic when
+    `vector_weights . embedding + feature_weights . evidence + bias >= threshold`.
+
+    The evidence features are named in `features` (fields of `search.no_match.Evidence`);
+    standardisation is folded into the weights. The threshold was set on out-of-fold scores
+    (leave one file out) so that nearly every on-topic question is answered; `folds` holds
+    those out-of-fold figures per file left out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    features: list[str]
+    feature_weights: list[float]
+    vector_weights: list[float]
+    bias: float
+    threshold: float
+    regularization: float = Field(description="Inverse L2 strength the weights were fit with")
+    training_files: list[str]
+    folds: dict[str, FoldFigures] = Field(
+        default_factory=dict, description="Per file left out: what the gate fit without it "
+        "refused of that file's questions")
+
+
 class NoMatchCalibration(BaseModel):
     """The thresholds, and what they were measured with and on."""
 
@@ -47,6 +82,9 @@ class NoMatchCalibration(BaseModel):
         default_factory=list, description="On-topic questions of the judged set given up: "
         "further from the library than the off-topic questions refused")
     calibrated_at: str
+    scope: ScopeGate | None = Field(
+        default=None, description="When present, also refuses what it scores below its "
+        "threshold (the thresholds above still refuse what is far from the library)")
 
 
 def calibrate(on_topic: Sequence[tuple[str, float, float]],

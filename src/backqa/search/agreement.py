@@ -35,23 +35,25 @@ class AgreementFinder:
         if not len(results):
             return []
         pool = np.asarray(vectors, dtype=np.float32)
-        src = np.asarray(sources, dtype=object)
+        names: dict[str, int] = {}  # sources as small integers: compared without objects
+        src = np.array([names.setdefault(s, len(names)) for s in sources], dtype=np.int64)
+        ids = list(names)
         picked = np.asarray(results, dtype=np.int64)
         sims = pool[picked] @ pool.T  # results x pool, one matrix product
-        other_source = src[None, :] != src[picked][:, None]
-        agree = (sims >= self.threshold) & other_source
+        agree = (sims >= self.threshold) & (src[None, :] != src[picked][:, None])
         if groups is not None:
-            grp = np.asarray([-1 - i if g is None else g for i, g in enumerate(groups)])
+            grp = np.array([-1 - i if g is None else g for i, g in enumerate(groups)],
+                           dtype=np.int64)
             agree &= grp[None, :] != grp[picked][:, None]
         out: list[list[str]] = []
-        for i, position in enumerate(picked):
-            own = str(src[position])
+        for i, position in enumerate(picked.tolist()):
+            columns = np.flatnonzero(agree[i])
+            own = int(src[position])
             found = [own]
-            for j in np.flatnonzero(agree[i])[np.argsort(-sims[i, agree[i]], kind="stable")]:
-                source = str(src[j])
-                if source not in found:
-                    found.append(source)
-            out.append(found)
+            for code in src[columns[np.argsort(-sims[i, columns], kind="stable")]].tolist():
+                if code not in found:
+                    found.append(code)
+            out.append([ids[code] for code in found])
         return out
 
 

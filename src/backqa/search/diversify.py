@@ -42,7 +42,11 @@ class Diversifier:
     def diversify(self, candidates: Sequence[Candidate], passages: dict[int, StoredPassage],
                   k: int) -> list[Candidate]:
         """The `k` results: the best passage of each group, then MMR over the best few."""
-        folded = fold_groups(candidates, passages)
+        return self.pick(fold_groups(candidates, passages), k)
+
+    def pick(self, folded: Sequence[Candidate], k: int) -> list[Candidate]:
+        """The `k` results from candidates already folded (`fold_groups`): MMR over the best
+        few."""
         return self.mmr(folded[: max(3 * k, 20)], k)
 
     def mmr(self, pool: Sequence[Candidate], k: int) -> list[Candidate]:

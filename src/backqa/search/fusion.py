@@ -38,6 +38,7 @@ class Candidate:
     score: float
     dense: float | None
     lexical: float | None
+    sentence: float | None = None  # the cosine of its best sentence, where the index has them
 
 
 def minmax(values: np.ndarray) -> np.ndarray:

@@ -45,25 +45,41 @@ class HybridRanker:
         """(rows, BM25 scores) of the `depth` best lexical matches with a score above zero."""
         return self.index.lexical.top(text, depth)
 
+    def lexical_candidates(self, text: str, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 score of every row, rows of the `depth` best with a score above zero)."""
+        lexical_all = self.index.lexical.scores(text)
+        return lexical_all, top_rows(lexical_all, depth)
+
     def rank(self, text: str, vector: np.ndarray, depth: int) -> list[Candidate]:
         """The union of both rankers' top `depth`, scored by both and fused, best first."""
         dense_rows, dense_scores = self.dense_ranking(vector, depth)
-        lexical_all = self.index.lexical.scores(text)
-        lex_rows = top_rows(lexical_all, depth)
+        lexical_all, lex_rows = self.lexical_candidates(text, depth)
         rows = np.unique(np.concatenate([dense_rows, lex_rows])).astype(np.int64)
         if rows.size == 0:
             return []
+        return self.fuse_candidates(rows, vector, dense_rows, dense_scores, lexical_all)
+
+    def fuse_candidates(self, rows: np.ndarray, vector: np.ndarray, dense_rows: np.ndarray,
+                        dense_scores: np.ndarray, lexical_all: np.ndarray) -> list[Candidate]:
+        """`rows` (both rankers' candidates) scored by both, fused and adjusted, best first."""
         vectors = self.stored.get(rows.tolist())
         dense = self.cosines(vector, rows, dense_rows, dense_scores) if vectors is None \
             else vectors @ vector.astype(np.float32)
         lexical = lexical_all[rows].astype(np.float32)
         fused = fuse(self.config, dense, lexical)
-        if self.sentences is not None and self.config.sentence_weight:
-            fused = fused + self.config.sentence_weight * minmax(self.sentences.best(rows, vector))
+        sentence = None if self.sentences is None else self.sentences.best(rows, vector)
+        if sentence is not None and self.config.sentence_weight:
+            fused = fused + self.config.sentence_weight * minmax(sentence)
         fused = fused - self.config.question_penalty * self.questions[rows]
         order = np.lexsort((rows, -fused))
-        return [Candidate(int(rows[i]), float(fused[i]), float(dense[i]), float(lexical[i]))
-                for i in order]
+        # Python numbers first: indexing numpy scalars one by one cost more than the fusion.
+        best = [None] * len(order) if sentence is None else \
+            sentence[order].astype(np.float64).tolist()
+        return [Candidate(row, score, cosine, bm25, line)
+                for row, score, cosine, bm25, line in zip(
+                    rows[order].tolist(), fused[order].astype(np.float64).tolist(),
+                    dense[order].astype(np.float64).tolist(),
+                    lexical[order].astype(np.float64).tolist(), best, strict=True)]
 
     def cosines(self, vector: np.ndarray, rows: np.ndarray, known_rows: np.ndarray,
                 known_scores: np.ndarray) -> np.ndarray:

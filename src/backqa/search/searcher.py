@@ -4,8 +4,8 @@ The pipeline, one step per component:
 1. `query.normalize_query` and `spelling`: unicode (NFKC), spacing, long questions cut to their
    asking sentences, misspelt words fixed towards the library's words.
 2. `ranking.HybridRanker`: dense and lexical candidates, both rankers scoring the union, fused.
-3. `no_match.NoMatchRule`: when both the best semantic and the best lexical evidence are below
-   the library's calibrated thresholds, the answer is `no_match` with no results.
+3. `no_match.NoMatchRule`: when the library's evidence thresholds or its calibrated scope gate
+   say the question is off topic, the answer is `no_match` with no results.
 4. `diversify.Diversifier`: one passage per near-duplicate group (the rest are counted in
    `similar_count`), then maximal marginal relevance.
 5. `highlight.Highlighter`: each result's best sentence, with offsets into its text.
@@ -28,8 +28,8 @@ from backqa.index.store import StoredPassage, StoredSource
 from backqa.search.agreement import AgreementFinder
 from backqa.search.diversify import Diversifier, fold_groups
 from backqa.search.fusion import Candidate, RankingConfig
-from backqa.search.highlight import Highlighter
-from backqa.search.no_match import Evidence, NoMatchRule
+from backqa.search.highlight import Highlight, Highlighter
+from backqa.search.no_match import NEAREST, Evidence, NoMatchRule
 from backqa.search.notice import WarningSignDetector
 from backqa.search.query import normalize_query
 from backqa.search.ranking import HybridRanker
@@ -38,6 +38,7 @@ from backqa.search.spelling import SpellingCorrector
 
 FACET_DEPTH = 30  # topic_counts: over this many best distinct candidates
 NOTICE_PASSAGES = 3  # "when to see a doctor" passages attached to a notice
+IN_MEMORY_BYTES = 64 << 20  # claim and sentence vectors up to this size are read into memory
 
 
 class Searcher:
@@ -94,9 +95,9 @@ class Searcher:
         if topic is not None and topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r}: use one of {', '.join(TOPICS)}")
         candidates = self.rank(text, vector, depth=max(self.depth, 10 * k))
-        evidence = self.evidence(text, candidates)
+        evidence = self.evidence(text, candidates, gate=self.no_match_rule.scope is not None)
         notice = self.notice(text, vector, evidence)
-        if not candidates or self.no_match_rule.refuses(evidence):
+        if not candidates or self.no_match_rule.refuses(evidence, vector):
             return SearchResponse(query=text, no_match=True, notice=notice,
                                   index_version=self.index.version,
                                   source_count=self._source_count)
@@ -104,17 +105,22 @@ class Searcher:
         passages = self.index.store.passages_by_rows([c.row for c in candidates])
         if kind:
             candidates = [c for c in candidates if _kind_matches(passages[c.row].kind, kind)]
-        topic_counts = self.topic_counts(candidates, passages)
-        if topic:
+        folded = fold_groups(candidates, passages)
+        topic_counts = count_topics(folded, passages)
+        if topic:  # filtered before folding: a group's best passage may lack the topic
             candidates = [c for c in candidates if topic in passages[c.row].topics]
-        chosen = self.diversifier.diversify(candidates, passages, k)
+            chosen = self.diversifier.diversify(candidates, passages, k)
+        else:
+            chosen = self.diversifier.pick(folded, k)
         agreeing = self.agreeing_sources(chosen, pool, passages)
         named = {s for ids in agreeing for s in ids or ()}
         sources = self.index.store.sources_by_ids(
             list({passages[c.row].source_id for c in chosen} | named))
-        results = [self._result(rank, c, passages[c.row], sources[passages[c.row].source_id],
-                                text, ids)
-                   for rank, (c, ids) in enumerate(zip(chosen, agreeing, strict=True), 1)]
+        lights = self.highlighter.highlight_all(text, [passages[c.row].text for c in chosen])
+        results = [self.result(rank, c, passages[c.row], sources[passages[c.row].source_id],
+                               light, ids)
+                   for rank, (c, light, ids) in enumerate(zip(chosen, lights, agreeing,
+                                                              strict=True), 1)]
         return SearchResponse(query=text, no_match=not results, results=results,
                               index_version=self.index.version, notice=notice,
                               topic_counts=topic_counts, source_count=self._source_count,
@@ -126,10 +132,19 @@ class Searcher:
         """The fused candidates, best first (see `ranking.HybridRanker`)."""
         return self.ranker.rank(text, vector, depth)
 
-    def evidence(self, text: str, candidates: list[Candidate]) -> Evidence:
-        """What the library has on the question: its best cosine and its best term coverage."""
-        best_dense = max((c.dense or 0.0 for c in candidates), default=0.0)
-        return Evidence(dense=best_dense, lexical=self.index.lexical.best_coverage(text))
+    def evidence(self, text: str, candidates: list[Candidate],
+                 gate: bool = False) -> Evidence:
+        """What the library has on the question: its best cosine and its best term coverage;
+        with `gate`, also what the scope gate weighs: the best sentence of any candidate and
+        the mean cosine of the nearest passages."""
+        dense = sorted((c.dense or 0.0 for c in candidates), reverse=True)
+        lexical = self.index.lexical.best_coverage(text)
+        if not gate or not candidates:
+            return Evidence(dense=dense[0] if dense else 0.0, lexical=lexical)
+        sentence = max((c.dense or 0.0) if c.sentence is None else c.sentence
+                        for c in candidates)
+        return Evidence(dense=dense[0], lexical=lexical, sentence=sentence,
+                        nearest=float(np.mean(dense[:NEAREST])))
 
     def vectors(self, rows: list[int]) -> np.ndarray | None:
         """The stored vectors of some passage rows, or None if the index cannot return them."""
@@ -162,11 +177,7 @@ class Searcher:
     def topic_counts(candidates: list[Candidate],
                      passages: dict[int, StoredPassage]) -> dict[str, int]:
         """Per topic, how many of the best `FACET_DEPTH` distinct candidates carry it."""
-        counts: dict[str, int] = {}
-        for candidate in fold_groups(candidates, passages)[:FACET_DEPTH]:
-            for name in passages[candidate.row].topics:
-                counts[name] = counts.get(name, 0) + 1
-        return counts
+        return count_topics(fold_groups(candidates, passages), passages)
 
     def agreeing_sources(self, chosen: list[Candidate], pool: list[Candidate],
                          passages: dict[int, StoredPassage]) -> list[list[str] | None]:
@@ -181,9 +192,10 @@ class Searcher:
             [passages[r].source_id for r in rows], [passages[r].group_id for r in rows])
         return list(found)
 
-    def _result(self, rank: int, candidate: Candidate, passage: StoredPassage,
-                source: StoredSource, query: str, agreeing: list[str] | None) -> SearchResult:
-        highlight = self.highlighter.highlight(query, passage.text)
+    @staticmethod
+    def result(rank: int, candidate: Candidate, passage: StoredPassage, source: StoredSource,
+               highlight: Highlight | None, agreeing: list[str] | None) -> SearchResult:
+        """One result as shown: the passage, its source, scores, highlight and agreement."""
         return SearchResult(
             rank=rank,
             score=round(candidate.score, 6),
@@ -206,6 +218,15 @@ class Searcher:
         )
 
 
+def count_topics(folded: list[Candidate], passages: dict[int, StoredPassage]) -> dict[str, int]:
+    """`Searcher.topic_counts` of candidates already folded."""
+    counts: dict[str, int] = {}
+    for candidate in folded[:FACET_DEPTH]:
+        for name in passages[candidate.row].topics:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 def _load_claims(index: LoadedIndex) -> np.ndarray | None:
     """The version's claim vectors, None if it was built without them."""
     try:
@@ -215,15 +236,27 @@ def _load_claims(index: LoadedIndex) -> np.ndarray | None:
     if claims is not None and claims.shape[0] != index.passage_count:
         raise IndexLoadError(f"{index.path}: {claims.shape[0]} claim vectors for "
                              f"{index.passage_count} passages")
-    return claims
+    return None if claims is None else _in_memory(claims)
 
 
 def _load_sentences(index: LoadedIndex) -> SentenceVectors | None:
     """The version's sentence vectors, None if it was built without them."""
     try:
-        return load_sentence_vectors(index.path, index.passage_count)
+        found = load_sentence_vectors(index.path, index.passage_count)
     except ValueError as exc:
         raise IndexLoadError(str(exc)) from exc
+    if found is None:
+        return None
+    return SentenceVectors(_in_memory(found.vectors), found.offsets)
+
+
+def _in_memory(vectors: np.ndarray) -> np.ndarray:
+    """A small memory-mapped matrix read into memory: picking rows from a memory map costs
+    tens of microseconds a question in numpy's memmap bookkeeping alone. Large ones stay
+    mapped (the same values either way)."""
+    if isinstance(vectors, np.memmap) and vectors.nbytes <= IN_MEMORY_BYTES:
+        return np.array(vectors)
+    return vectors
 
 
 def _kind_matches(passage_kind: str, wanted: str) -> bool:

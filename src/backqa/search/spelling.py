@@ -17,6 +17,7 @@ def _english() -> object:
 
 
 WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+REMEMBERED_WORDS = 50_000  # corrections kept between questions (then forgotten at once)
 
 
 class SpellingCorrector:
@@ -29,8 +30,10 @@ class SpellingCorrector:
     reads only the BM25 vocabulary, and loads the English word list on the first unknown word.
     """
 
-    def __init__(self, index: LexicalIndex) -> None:
+    def __init__(self, index: LexicalIndex, remembered: int = REMEMBERED_WORDS) -> None:
         self.index = index
+        self.remembered = remembered
+        self._corrections: dict[str, str | None] = {}  # word -> `correct(word)`
 
     def correct_text(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The corrected text and the (word, replacement) pairs applied."""
@@ -40,7 +43,7 @@ class SpellingCorrector:
             word = match.group(0)
             if any(ch.isupper() for ch in word[1:]):  # an acronym or a name (DUSP, McKenzie)
                 return word
-            better = self.correct(word)
+            better = self._corrected(word)
             if better is None:
                 return word
             fixes.append((word, better))
@@ -48,6 +51,18 @@ class SpellingCorrector:
 
         corrected = WORD.sub(fix, text)
         return corrected, fixes
+
+    def _corrected(self, word: str) -> str | None:
+        """`correct(word)`, remembered: a word's correction depends only on the library."""
+        try:
+            return self._corrections[word]
+        except KeyError:
+            pass
+        better = self.correct(word)
+        if len(self._corrections) >= self.remembered:
+            self._corrections.clear()
+        self._corrections[word] = better
+        return better
 
     def correct(self, word: str) -> str | None:
         folded = fold(word)

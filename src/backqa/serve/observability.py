@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 from fastapi import HTTPException
 from prometheus_client import (
@@ -54,6 +55,17 @@ class Metrics:
         self.jobs = Counter("backqa_reindex_jobs", "Finished reindex jobs", ["state"],
                             registry=self.registry)
         ProcessCollector(registry=self.registry)
+        self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+    def observe_request(self, method: str, route: str, status: str, seconds: float) -> None:
+        """One request answered: counted and timed under its labels."""
+        labels = (method, route, status)
+        children = self._children.get(labels)
+        if children is None:  # `labels()` checks and locks on every call: once per label set
+            children = (self.requests.labels(*labels), self.latency.labels(*labels))
+            self._children[labels] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def observe_batch(self, size: int, seconds: float) -> None:
         """One embedding batch of `size` texts took `seconds`."""
@@ -172,9 +184,7 @@ class ObservabilityMiddleware:
             elapsed = time.perf_counter() - started
             route = _route_label(scope)
             method = scope["method"] if scope["method"] in METHODS else "other"
-            labels = (method, route, str(status))
-            self.metrics.requests.labels(*labels).inc()
-            self.metrics.latency.labels(*labels).observe(elapsed)
+            self.metrics.observe_request(method, route, str(status), elapsed)
             query = scope.get("backqa.query")
             extra = f" q={json.dumps(query, ensure_ascii=False)}" if (
                 query is not None and self.log_queries) else ""

@@ -40,9 +40,11 @@ from backqa.ingest.pipeline import IngestPipeline
 from backqa.search.searcher import Searcher
 from backqa.tools.evaluation.datasets import (
     JudgedQuestion,
+    default_scope_files,
     read_judged_files,
     read_qrels,
     read_queries,
+    read_scope_files,
     split_files,
 )
 from backqa.tools.evaluation.evaluator import Evaluator
@@ -76,11 +78,14 @@ class IndexBuilder:
         shipped = read_calibration(library / CALIBRATION_FILE)
         judged = get_settings().root / "tests" / "judged"
         names = [n for n in re.split(r"[+,]", shipped.judged_set) if n]
-        questions = [q for f in read_judged_files([judged / n for n in names])
-                     for q in f.questions]
+        files = read_judged_files([judged / n for n in names])
+        questions = [q for f in files for q in f.questions]
+        # the scope gate too, when the shipped calibration has one (from the same scope files)
+        scope = [] if shipped.scope is None else read_scope_files(*default_scope_files(judged))
         evaluator = Evaluator(self.searcher(target, graph))
-        write_calibration(copy / CALIBRATION_FILE,
-                          evaluator.calibrate(questions, shipped.judged_set))
+        write_calibration(copy / CALIBRATION_FILE, evaluator.calibrate(
+            questions, shipped.judged_set, scope,
+            {q.id: f.path.name for f in files for q in f.questions}))
         return self._built(target, [copy], graph)
 
     def corpus(self, graph: str, name: str, path: Path) -> Path:

@@ -10,7 +10,9 @@ from fastapi import Depends, Request
 from backqa.serve.service import QueryService
 
 
-def _service(request: Request) -> QueryService:
+async def _service(request: Request) -> QueryService:
+    # async, though it does not wait: FastAPI runs a plain function in a worker thread, a
+    # hand-off and back on every request for one attribute read
     return request.app.state.service  # type: ignore[no-any-return]
 
 

@@ -7,6 +7,10 @@
   phrases copied from the library; an empty `evidence` marks an off-topic question, whose right
   answer is `no_match`.
 
+- Scope questions (for the no-match scope gate): `{"q", "on_topic"}` JSON lines; in a file
+  read as off-topic only (`off_topic=True`, such as `off_topic_general.jsonl`), every `q` is
+  off topic and other fields are ignored.
+
 Every error names the file and, where there is one, the line.
 """
 
@@ -154,6 +158,44 @@ def read_judged_files(paths: Sequence[Path]) -> list[JudgedFile]:
                                 f"{owner[question.id]}")
             owner[question.id] = judged.path
     return files
+
+
+@dataclass(frozen=True)
+class ScopeQuestion:
+    """A question labelled only as on or off the library's topic."""
+
+    id: str
+    question: str
+    on_topic: bool
+
+
+def read_scope(path: Path, off_topic: bool = False) -> list[ScopeQuestion]:
+    """One scope file; `off_topic`: every question in it is off topic (no label needed)."""
+    questions = []
+    for number, item in _json_lines(path):
+        text, label = item.get("q"), item.get("on_topic")
+        if not isinstance(text, str) or not text.strip():
+            raise EvalError(f"{path}:{number}: needs a string field `q`")
+        if not off_topic and not isinstance(label, bool):
+            raise EvalError(f"{path}:{number}: needs a boolean field `on_topic`")
+        questions.append(ScopeQuestion(f"{path.name}:{number}", text,
+                                       False if off_topic else bool(label)))
+    if not questions:
+        raise EvalError(f"{path}: no questions")
+    return questions
+
+
+def default_scope_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The scope files of `folder` (labelled `scope_*.jsonl`, off-topic only
+    `off_topic_*.jsonl`), each sorted by name."""
+    return sorted(folder.glob("scope_*.jsonl")), sorted(folder.glob("off_topic_*.jsonl"))
+
+
+def read_scope_files(labelled: Sequence[Path],
+                     off_topic: Sequence[Path]) -> list[tuple[str, list[ScopeQuestion]]]:
+    """Scope files by name: the labelled ones, then those whose every question is off topic."""
+    return [(p.name, read_scope(p)) for p in labelled] + \
+        [(p.name, read_scope(p, off_topic=True)) for p in off_topic]
 
 
 def judged_set_name(files: Sequence[JudgedFile]) -> str:

@@ -10,7 +10,7 @@ duplicates and words read) and its R@100 from `k=100`; off-topic questions must 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from backqa.encoders.identity import Encoder
@@ -19,7 +19,7 @@ from backqa.ingest.dedup import NearDuplicateGrouper
 from backqa.progress import Progress
 from backqa.search.searcher import Searcher
 from backqa.tools.evaluation.baseline import WindowBaseline
-from backqa.tools.evaluation.datasets import EvalError, JudgedQuestion
+from backqa.tools.evaluation.datasets import EvalError, JudgedQuestion, ScopeQuestion
 from backqa.tools.evaluation.judges import EvidenceJudge, QrelsJudge
 from backqa.tools.evaluation.modes import Asked, ModeRanker
 from backqa.tools.evaluation.no_match import NoMatchEvidence
@@ -165,7 +165,10 @@ class Evaluator:
             len(ranking.vectors) >= len(texts) else self.encoder.encode(texts)
         return self.grouper.count_pairs(texts, vectors)
 
-    def calibrate(self, questions: Sequence[JudgedQuestion],
-                  judged_set: str) -> NoMatchCalibration:
-        """The no-match thresholds of this index's library, from judged questions."""
-        return NoMatchEvidence(self.searcher, self.progress).calibrate(questions, judged_set)
+    def calibrate(self, questions: Sequence[JudgedQuestion], judged_set: str,
+                  scope: Sequence[tuple[str, Sequence[ScopeQuestion]]] = (),
+                  files: Mapping[str, str] | None = None) -> NoMatchCalibration:
+        """The no-match calibration of this index's library, from judged questions and, if
+        given, scope questions (see `NoMatchEvidence.calibrate`)."""
+        return NoMatchEvidence(self.searcher, self.progress).calibrate(questions, judged_set,
+                                                                       scope, files)

@@ -1,15 +1,20 @@
-"""The evidence that calibrates a library's no-match thresholds: for each judged question, the
-best cosine and the best term coverage that `Searcher.search` weighs before answering
-`no_match`."""
+"""The evidence that calibrates a library's no match: for each judged (and scope) question,
+what `Searcher.search` weighs before answering `no_match` (the best cosine, term coverage,
+best sentence, nearest passages) and the question's embedding; from it, the thresholds and,
+given scope questions, the scope gate (`tools.evaluation.scope`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from backqa.index.calibration import NoMatchCalibration, calibrate
 from backqa.progress import Progress
+from backqa.search.no_match import Evidence
 from backqa.search.searcher import Searcher
-from backqa.tools.evaluation.datasets import JudgedQuestion
+from backqa.tools.evaluation.datasets import JudgedQuestion, ScopeQuestion
+from backqa.tools.evaluation.scope import ScopeExample, features, scope_gate
 
 
 class NoMatchEvidence:
@@ -19,23 +24,49 @@ class NoMatchEvidence:
         self.searcher = searcher
         self.progress = progress or Progress(enabled=False)
 
-    def gather(self, questions: Sequence[JudgedQuestion]) -> list[tuple[str, float, float]]:
-        """(id, best cosine, best term coverage) of each question."""
+    def gather(self, questions: Sequence[tuple[str, str]]) -> dict[str, tuple[Evidence,
+                                                                            np.ndarray]]:
+        """Per `(id, question)`: the evidence and the question's embedding."""
         s = self.searcher
-        found = []
+        found = {}
         with self.progress.stage("no-match evidence", len(questions), "question") as stage:
-            for question in questions:
-                text = s.prepare(question.question)
-                evidence = s.evidence(text, s.rank(text, s.embed(text), s.depth))
-                found.append((question.id, evidence.dense, evidence.lexical))
+            for qid, question in questions:
+                text = s.prepare(question)
+                vector = s.embed(text)
+                found[qid] = (s.evidence(text, s.rank(text, vector, s.depth), gate=True), vector)
                 stage.advance()
         return found
 
-    def calibrate(self, questions: Sequence[JudgedQuestion],
-                  judged_set: str) -> NoMatchCalibration:
-        """Thresholds that refuse the off-topic questions and answer the on-topic ones."""
-        found = {qid: (dense, lexical) for qid, dense, lexical in self.gather(questions)}
-        on = [(q.id, *found[q.id]) for q in questions if q.on_topic]
-        off = [(q.id, *found[q.id]) for q in questions if not q.on_topic]
-        return calibrate(on, off, model_key=self.searcher.index.model_key,
-                         judged_set=judged_set)
+    def calibrate(self, questions: Sequence[JudgedQuestion], judged_set: str,
+                  scope: Sequence[tuple[str, Sequence[ScopeQuestion]]] = (),
+                  files: Mapping[str, str] | None = None) -> NoMatchCalibration:
+        """Thresholds that refuse the off-topic questions and answer the on-topic ones; with
+        scope files (`(name, questions)`), also the scope gate, fit on the judged questions
+        and those. `files` names each judged question's file (by id; default one file), the
+        unit that cross-validation leaves out."""
+        found = self.gather([(q.id, q.question) for q in questions] +
+                            [(q.id, q.question) for _, qs in scope for q in qs])
+        on = [(q.id, found[q.id][0].dense, found[q.id][0].lexical)
+              for q in questions if q.on_topic]
+        off = [(q.id, found[q.id][0].dense, found[q.id][0].lexical)
+               for q in questions if not q.on_topic]
+        calibration = calibrate(on, off, model_key=self.searcher.index.model_key,
+                                judged_set=judged_set)
+        if not scope:
+            return calibration
+        judged = [ScopeExample(q.id, (files or {}).get(q.id, judged_set), q.on_topic,
+                               *found[q.id]) for q in questions]
+        extra = [ScopeExample(q.id, name, q.on_topic, *found[q.id])
+                 for name, qs in scope for q in qs]
+        gate = scope_gate(judged + extra)
+        scores = features(judged) @ np.array(gate.feature_weights + gate.vector_weights) + \
+            gate.bias
+        refused = {e.id for e, score in zip(judged, scores, strict=True)
+                   if score < gate.threshold or (e.evidence.dense < calibration.dense and
+                                                 e.evidence.lexical < calibration.lexical)}
+        return calibration.model_copy(update={
+            "scope": gate,
+            "answered_off_topic": sorted(q.id for q in questions
+                                         if not q.on_topic and q.id not in refused),
+            "refused_on_topic": sorted(q.id for q in questions if q.on_topic and q.id in refused)})
+

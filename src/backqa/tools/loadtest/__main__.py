@@ -30,12 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3,
                         help="slices each run is cut into, taken in turn (default 3)")
     parser.add_argument("--no-reindex", action="store_true", help="skip the reindex run")
+    parser.add_argument("--no-references", action="store_true",
+                        help="skip the PyTorch encoder and the minimal reference app")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     try:
         report = LoadTest(args.index.resolve(), args.library.resolve(), args.duration,
                           args.max_requests, args.concurrency, reindex=not args.no_reindex,
-                          rounds=args.rounds).measure()
+                          rounds=args.rounds, references=not args.no_references).measure()
     except IndexLoadError as exc:
         print(f"loadtest: {exc} (make index builds index/)", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 import numpy as np
 
+from backqa.encoders.identity import Encoder
 from backqa.search.searcher import Searcher
 
 # Questions a runner might ask; none is written to match one source's wording.
@@ -100,6 +101,25 @@ def search_inprocess(searcher: Searcher, questions: Sequence[str], duration_s: f
         question = questions[len(latencies) % len(questions)]
         t0 = time.perf_counter()
         searcher.search(question, k=k).model_dump_json()
+        latencies.append(time.perf_counter() - t0)
+    cpu = time.process_time() - cpu_started
+    result = summarize(latencies, 0, time.perf_counter() - started)
+    result["cpu_ms_per_request"] = per_request_ms(cpu, latencies)
+    result["_latencies"], result["_cpu_s"] = latencies, cpu
+    return result
+
+
+def encode_inprocess(encoder: Encoder, questions: Sequence[str], duration_s: float,
+                     max_requests: int) -> dict[str, Any]:
+    """One question at a time through `encoder.encode`, back to back, bounded in time and
+    count (the bare-encoder reference); kept raw for `merge_runs` like `search_inprocess`."""
+    latencies: list[float] = []
+    started, cpu_started = time.perf_counter(), time.process_time()
+    deadline = started + duration_s
+    while len(latencies) < max_requests and time.perf_counter() < deadline:
+        question = questions[len(latencies) % len(questions)]
+        t0 = time.perf_counter()
+        encoder.encode([question])
         latencies.append(time.perf_counter() - t0)
     cpu = time.process_time() - cpu_started
     result = summarize(latencies, 0, time.perf_counter() - started)

@@ -30,23 +30,33 @@ def serve_process(index_dir: Path, env: dict[str, str] | None = None,
     """Run `backqa serve` on a free 127.0.0.1 port until the block ends; yields its base URL
     once /readyz answers 200."""
     port = free_port()
+    with server_process(["-m", "backqa.cli", "serve", "--host", "127.0.0.1", "--port",
+                         str(port), "--index", str(index_dir)], port, env, ready_timeout_s,
+                        log_path, name="backqa serve") as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def server_process(args: list[str], port: int, env: dict[str, str] | None = None,
+                   ready_timeout_s: float = 120.0, log_path: Path | None = None,
+                   name: str = "the server") -> Iterator[str]:
+    """Run `python <args>`, a server that listens on 127.0.0.1:`port`, until the block ends;
+    yields its base URL once its /readyz answers 200."""
     base_url = f"http://127.0.0.1:{port}"
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backqa.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--index", str(index_dir)], env={**os.environ, **(env or {})}, stdout=log,
-        stderr=subprocess.STDOUT)
+    process = subprocess.Popen([sys.executable, *args], env={**os.environ, **(env or {})},
+                               stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + ready_timeout_s
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"backqa serve exited with {process.returncode} before it "
+                raise RuntimeError(f"{name} exited with {process.returncode} before it "
                                    f"was ready" + (f"; see {log_path}" if log_path else ""))
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"backqa serve not ready after {ready_timeout_s:.0f}s")
+                raise RuntimeError(f"{name} not ready after {ready_timeout_s:.0f}s")
             time.sleep(0.2)
         yield base_url
     finally:
