@@ -1,6 +1,7 @@
-"""Exports the bundled model to one ONNX graph (transformer + mean pooling + L2 norm) with
-`torch.onnx.export`, checks it against PyTorch and caches it in the virtualenv; quantises it to
-int8 weights with ONNX Runtime's own dynamic quantiser, beside it. Nothing is downloaded."""
+"""Exports the bundled model to one ONNX graph (transformer + mean pooling + L2 norm, and the
+token states for pooling views at ingest) with `torch.onnx.export`, checks it against PyTorch
+and caches it in the virtualenv; quantises it to int8 weights with ONNX Runtime's own dynamic
+quantiser, beside it. Nothing is downloaded."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ import numpy as np
 from backqa.encoders.identity import ModelIdentity, model_dir, model_identity
 from backqa.encoders.onnx_encoder import OnnxEncoder, _batch_arrays, load_tokenizer
 
-# Bump when the exported graph changes (inputs, pooling, opset), so caches are re-exported.
-EXPORT_FORMAT = 1
+# Bump when the exported graph changes (inputs, outputs, pooling, opset), so caches are
+# re-exported. 2: a second output, "tokens" (the last hidden state), for `encode_views`.
+EXPORT_FORMAT = 2
 OPSET = 17
 MIN_COSINE = 0.999
 # Bump when the quantisation recipe changes. On CHECK_TEXTS the least cosine of int8 vectors to
@@ -155,13 +157,13 @@ class OnnxExporter:
                 self.bert = bert
 
             def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                        token_type_ids: torch.Tensor) -> torch.Tensor:
+                        token_type_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
                 hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
                                    token_type_ids=token_type_ids).last_hidden_state
                 mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
                 summed = (hidden * mask).sum(dim=1)
                 counts = mask.sum(dim=1).clamp(min=1e-9)
-                return torch.nn.functional.normalize(summed / counts, p=2.0, dim=1)
+                return torch.nn.functional.normalize(summed / counts, p=2.0, dim=1), hidden
 
         # Eager attention traces to plain ops with no data-dependent shortcuts (sdpa has some).
         bert = AutoModel.from_pretrained(str(model_dir()), local_files_only=True,
@@ -174,11 +176,12 @@ class OnnxExporter:
         names = ["input_ids", "attention_mask", "token_type_ids"]
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer chatter about constants we rely on
-            reference: np.ndarray = module(*tensors).numpy()
+            reference: np.ndarray = module(*tensors)[0].numpy()
             torch.onnx.export(
-                module, tensors, str(path), input_names=names, output_names=["embedding"],
+                module, tensors, str(path), input_names=names,
+                output_names=["embedding", "tokens"],
                 dynamic_axes={**{n: {0: "batch", 1: "tokens"} for n in names},
-                              "embedding": {0: "batch"}},
+                              "embedding": {0: "batch"}, "tokens": {0: "batch", 1: "tokens"}},
                 opset_version=OPSET, dynamo=False, do_constant_folding=True)
         return reference
 
