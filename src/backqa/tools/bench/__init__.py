@@ -1,14 +1,12 @@
-"""`backqa bench`: one run measuring, side by side, the raw model and everything built on it.
+"""`backqa bench`: one run, one table; each figure beside a reference measured in the same run.
 
-Each figure that has a baseline is also given as a ratio to it, measured in the same run, so
-the comparison survives a noisy machine:
-- question embedding through the encoder vs the raw model call (ONNX Runtime `session.run` on
-  pre-tokenised input; for PyTorch, `SentenceTransformer.encode`);
-- cold ingest throughput vs raw passage embedding of the same passages;
-- in-process search and the HTTP service (a real `backqa serve` on 127.0.0.1) at concurrency
-  1, 8 and 32, against the raw question embedding;
-- unchanged re-ingest, index load time and resident memory.
+Rows: question embedding vs the bare PyTorch model; the raw int8 ONNX graph vs fp32;
+in-process search; a real `backqa serve` at concurrency 1, 8 and 32, c8 against the minimal
+reference app under the same load generator; cold ingest vs bare PyTorch embedding of the same
+passages; re-ingest, load time and memory; and, behind flags, the 1M build's peak memory vs the
+4 GB budget and int8 vs fp32 retrieval quality.
 
-`measures`: timing and memory helpers; `suite`: the run (`Bench.measure`); `summary`: the
-ratios, the targets and the table.
+`suite`: the run (`Bench.measure`); `references`: the bare PyTorch model and raw ONNX calls;
+`http`: the HTTP runs; `optional`: the slow rows; `measures`: timing and memory helpers;
+`summary`: the table (rows, ratios, targets, met or not).
 """
