@@ -13,7 +13,6 @@ import pytest
 
 from backqa.config import Settings
 from backqa.index.loaded import load_current
-from backqa.ingest.pipeline import IngestPipeline
 from backqa.search.searcher import Searcher
 from backqa.serve.app import create_app
 from backqa.tools.loadtest import QUESTIONS, add_article, run_http_load
@@ -27,14 +26,13 @@ from backqa.tools.loadtest.load import (
 from backqa.tools.loadtest.reference_app import create_reference_app, reference_vectors
 from backqa.tools.loadtest.server import free_port
 from backqa.tools.loadtest.suite import format_report, targets
-from helpers import PROJECT, FakeEncoder, serve_in_thread
+from helpers import FakeEncoder, publish, serve_in_thread
 
 
 @pytest.fixture
 def index_dir(tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> Path:
     index = tmp_path / "index"
-    IngestPipeline(index, PROJECT, encoder_factory=lambda: fake_encoder,
-                   identity=fake_encoder.identity, progress=False).ingest([library_copy])
+    publish(index, library_copy, fake_encoder)
     return index
 
 

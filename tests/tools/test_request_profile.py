@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from backqa.index.loaded import load_current
-from backqa.ingest.pipeline import IngestPipeline
 from backqa.search.searcher import Searcher
 from backqa.tools.request_profile import (
     STAGES,
@@ -19,14 +18,13 @@ from backqa.tools.request_profile import (
     profile,
     tuning_questions,
 )
-from helpers import JUDGED, PROJECT, SORE_BACK, FakeEncoder
+from helpers import JUDGED, SORE_BACK, FakeEncoder, publish
 
 
 @pytest.fixture
 def searcher(tmp_path: Path, library_copy: Path, fake_encoder: FakeEncoder) -> Searcher:
     index = tmp_path / "index"
-    IngestPipeline(index, PROJECT, encoder_factory=lambda: fake_encoder,
-                   identity=fake_encoder.identity, progress=False).ingest([library_copy])
+    publish(index, library_copy, fake_encoder)
     return Searcher(load_current(index), fake_encoder)
 
 

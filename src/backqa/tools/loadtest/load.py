@@ -8,7 +8,7 @@ import ipaddress
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -94,32 +94,26 @@ def search_inprocess(searcher: Searcher, questions: Sequence[str], duration_s: f
                      max_requests: int, k: int = 5) -> dict[str, Any]:
     """`Searcher.search` called back to back in this thread, bounded in time and count; the
     `_`-prefixed keys keep the raw latencies and CPU seconds for `merge_runs`."""
-    latencies: list[float] = []
-    started, cpu_started = time.perf_counter(), time.process_time()
-    deadline = started + duration_s
-    while len(latencies) < max_requests and time.perf_counter() < deadline:
-        question = questions[len(latencies) % len(questions)]
-        t0 = time.perf_counter()
-        searcher.search(question, k=k).model_dump_json()
-        latencies.append(time.perf_counter() - t0)
-    cpu = time.process_time() - cpu_started
-    result = summarize(latencies, 0, time.perf_counter() - started)
-    result["cpu_ms_per_request"] = per_request_ms(cpu, latencies)
-    result["_latencies"], result["_cpu_s"] = latencies, cpu
-    return result
+    return _back_to_back(lambda q: searcher.search(q, k=k).model_dump_json(), questions,
+                         duration_s, max_requests)
 
 
 def encode_inprocess(encoder: Encoder, questions: Sequence[str], duration_s: float,
                      max_requests: int) -> dict[str, Any]:
     """One question at a time through `encoder.encode`, back to back, bounded in time and
     count (the bare-encoder reference); kept raw for `merge_runs` like `search_inprocess`."""
+    return _back_to_back(lambda q: encoder.encode([q]), questions, duration_s, max_requests)
+
+
+def _back_to_back(call: Callable[[str], object], questions: Sequence[str], duration_s: float,
+                  max_requests: int) -> dict[str, Any]:
     latencies: list[float] = []
     started, cpu_started = time.perf_counter(), time.process_time()
     deadline = started + duration_s
     while len(latencies) < max_requests and time.perf_counter() < deadline:
         question = questions[len(latencies) % len(questions)]
         t0 = time.perf_counter()
-        encoder.encode([question])
+        call(question)
         latencies.append(time.perf_counter() - t0)
     cpu = time.process_time() - cpu_started
     result = summarize(latencies, 0, time.perf_counter() - started)
