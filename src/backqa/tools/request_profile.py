@@ -108,9 +108,10 @@ class RequestProfiler:
                        clock: StageClock) -> SearchResponse:
         depth = max(s.depth, 10 * k)
         candidates = self._rank(s, text, vector, depth, clock)
-        evidence = clock.run("evidence", s.evidence, text, candidates)
+        evidence = clock.run("evidence", s.evidence, text, candidates,
+                             s.no_match_rule.scope is not None)
         notice = clock.run("notice", s.notice, text, vector, evidence)
-        if not candidates or clock.run("no-match", s.no_match_rule.refuses, evidence):
+        if not candidates or clock.run("no-match", s.no_match_rule.refuses, evidence, vector):
             return SearchResponse(query=text, no_match=True, notice=notice,
                                   index_version=s.index.version,
                                   source_count=s.index.source_count or None)
