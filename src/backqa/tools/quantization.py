@@ -94,12 +94,13 @@ class IndexBuilder:
 
     def _built(self, target: Path, paths: list[Path], graph: str) -> Path:
         backend = GRAPHS[graph]
-        # No claim vectors or topic descriptions (enrich=False): they feed agreement and topic
-        # labels, not rankings, and would double the embedding time of each build.
+        # Built as `backqa ingest` builds it (enrich=True): the sentence vectors it adds feed
+        # the ranking (the best-sentence signal), so without them the comparison would not be
+        # of what users get.
         pipeline = IngestPipeline(target, get_settings().root,
                                   encoder_factory=lambda: load_encoder(backend),
                                   identity=backend_identity(backend),
-                                  progress=None if self.log else False, enrich=False)
+                                  progress=None if self.log else False, enrich=True)
         summary = pipeline.ingest(paths)
         if self.log:
             print(f"{target.name}: {summary.passages} passages ({summary.embedded} embedded) "
