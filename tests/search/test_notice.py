@@ -219,7 +219,7 @@ SEEN = (*OLD_SPLITS, "batch6", "batch7", *FRESH)
 def judged(shipped_searcher) -> dict[str, BatchScore]:  # type: ignore[no-untyped-def]
     batches = {batch: load_batch(batch)
                for batch in (*SEEN, "written", "retrieval", "off-topic", "unseen",
-                             "unseen2", "retrieval-holdout")}
+                             "unseen2", "unseen3", "retrieval-holdout")}
     encoder = shipped_searcher.encoder
     try:
         signs = searched_signs(shipped_searcher, [q for b in batches.values() for q in b])
@@ -229,8 +229,9 @@ def judged(shipped_searcher) -> dict[str, BatchScore]:  # type: ignore[no-untype
 
 
 def test_seen_batches_hold_their_floors(judged: dict[str, BatchScore]) -> None:
-    """Floors under the figures in docs/notice.md (the old set, the tuning batches, and batch8
-    and batch9, whose frozen first runs were 0.633 / 0.950 and 0.700 / 0.913)."""
+    """Floors under the figures in docs/notice.md (the old set, the tuning batches, and batch8,
+    batch9 and batch10, whose frozen first runs were 0.633 / 0.950, 0.700 / 0.913 and
+    0.725 / 0.879)."""
     for batch in SEEN:
         result = judged[batch]
         assert result.recall is not None and result.recall >= 0.95, (batch, result.misses)
@@ -251,11 +252,23 @@ def test_unseen_batch_holds_its_floor(judged: dict[str, BatchScore]) -> None:
 
 def test_second_unseen_batch_holds_its_frozen_figures(judged: dict[str, BatchScore]) -> None:
     """unseen2 was run once with the detector frozen (docs/notice.md): recall 0.833 (25/30),
-    precision 1.0. It is never tuned on, so the floor is that honest figure: a change that
-    loses one of its catches or adds a false alarm fails here."""
+    precision 1.0. It is never tuned on. The nearest-examples semantic layer (trained without
+    it) catches three more and adds one false alarm: 0.933 (28/30) and 0.966. The floor is that
+    figure: a change that loses one of its catches or adds a false alarm fails here."""
     result = judged["unseen2"]
-    assert result.recall is not None and result.recall >= 0.83, result.misses
-    assert result.precision is not None and result.precision >= 1.0, result.false_alarms
+    assert result.recall is not None and result.recall >= 0.93, result.misses
+    assert result.precision is not None and result.precision >= 0.96, result.false_alarms
+
+
+def test_third_unseen_batch_holds_its_frozen_figures(judged: dict[str, BatchScore]) -> None:
+    """unseen3 (40 warnings, 20 ordinary) was written blind by a colleague before the
+    nearest-examples layer was built, kept outside the project, and run once with the detector
+    frozen (docs/notice.md): recall 0.875 (35/40), precision 0.854 (6 false alarms). Never
+    tuned on: the floor is that honest figure."""
+    result = judged["unseen3"]
+    assert result.questions == 60 and result.warnings == 40
+    assert result.recall is not None and result.recall >= 0.875, result.misses
+    assert result.precision is not None and result.precision >= 0.85, result.false_alarms
 
 
 def test_written_phrasings_hold_their_floors(judged: dict[str, BatchScore]) -> None:

@@ -1,4 +1,4 @@
-"""The notice's trainer: per-sign weights and thresholds calibrated out of fold."""
+"""The notice's trainer: labelled examples and per-sign thresholds scored leave-one-out."""
 
 from __future__ import annotations
 
@@ -10,27 +10,34 @@ from backqa.tools.notice_eval import NoticeQuestion
 from backqa.tools.notice_train import HELD_BACK_SOURCES, SignTrainer, training_questions
 
 
-def test_thresholds_sit_above_every_ordinary_question_the_words_leave_alone() -> None:
+def test_thresholds_sit_at_the_quantile_of_ordinary_questions_scored_without_themselves(
+) -> None:
     rng = np.random.default_rng(0)
     signs = tuple(SIGNS)
     dims = len(signs) + 2
     directions = np.eye(dims)
     questions: list[NoticeQuestion] = []
     rows = []
-    for k, sign in enumerate(signs):  # each sign's questions near its own direction
+    common = np.ones(dims) / np.sqrt(dims)  # every question is about back pain
+    for k, sign in enumerate(signs):  # each sign's questions lean towards its own direction
         for i in range(15):
             questions.append(NoticeQuestion(f"odd feeling {k}-{i}", True, (sign,)))
-            rows.append(directions[k] + rng.normal(0, 0.2, dims))
+            rows.append(common + directions[k] + rng.normal(0, 0.1, dims))
     for i in range(80):  # phrased so that no word pattern matches them
         questions.append(NoticeQuestion(f"ordinary question number {i}", False))
-        rows.append(directions[-1] + rng.normal(0, 0.2, dims))
+        rows.append(common + 0.5 * directions[-1] + rng.normal(0, 0.1, dims))
     vectors = np.asarray(rows, dtype=np.float32)
-    trained = SignTrainer(floor=0.6).train(questions, vectors, "key")
+    trained = SignTrainer(k=3, quantile=1.0).train(questions, vectors, "key")
     assert trained.model_key == "key" and trained.sign_ids == signs
-    ordinary = np.array([trained.probabilities(v) for v in vectors[-80:]])
-    assert np.all(trained.thresholds >= np.maximum(0.6, ordinary.max(axis=0)))
-    assert trained.signs(directions[0]) == [signs[0]]
-    assert trained.signs(directions[-1]) == []
+    # At quantile 1.0 no ordinary question, scored against the others, exceeds a threshold.
+    sims = trained.examples @ trained.examples.T
+    np.fill_diagonal(sims, -np.inf)
+    left_out = trained.scores_from(sims)[-80:]
+    assert np.allclose(trained.thresholds, left_out.max(axis=0), atol=1e-6)
+    assert trained.signs(common + directions[0]) == [signs[0]]
+    assert trained.signs(common + 0.5 * directions[-1]) == []
+    looser = SignTrainer(k=3, quantile=0.9).train(questions, vectors, "key")
+    assert np.all(looser.thresholds <= trained.thresholds)
 
 
 def test_a_sign_without_enough_questions_is_an_error() -> None:

@@ -34,7 +34,8 @@ RESOLVED = re.compile(r"\b(?:used\s+to|years\s+ago|(?:cleared|clearing)\s+up|wen
                       r"did\s+not)\s+(?:actually\s+)?(?:fall|go\s+down|hit\s+the\s+ground)|"
                       r"stayed\s+on\s+my\s+feet|no\s+harm\s+done|sorted\s+(?:it|me|itself)|"
                       r"(?:fixed|cured)\s+(?:it|me)|settled\s+down|disappeared|vanished|"
-                      r"no\s+(?:injury|injuries|damage|harm)|(?:wasn'?t|was\s+not)\s+(?:hurt|"
+                      r"no\s+(?:injury|injuries|damage|harm)|all\s+cleared|cleared\s+now|(?:completely|fully|"
+                      r"totally)\s+settled|settled\s+(?:completely|now)|(?:wasn'?t|was\s+not)\s+(?:hurt|"
                       r"injured)|(?:didn'?t|did\s+not)\s+(?:hurt|injure)\s+(?:myself|anything)|"
                       r"unhurt|unscathed|stayed\s+upright|kept\s+my\s+(?:balance|feet))\b")
 # ("how do I stop it coming back" does not say it is back.)

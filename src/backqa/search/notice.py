@@ -4,9 +4,10 @@ Two layers, both gated by the question being about back pain or running:
 1. Word patterns (`warning_signs.SIGNS`): each sign's everyday phrasings ("pins and needles",
    "struggle to pee", "lost a stone without trying"). A match counts unless it is negated in its
    clause or said to be over (`negation`).
-2. A semantic layer (`sign_model.SignModel`): a linear model on the question's own embedding,
-   which search has already computed, for phrasings the patterns did not foresee. It is quiet
-   when the question negates or closes a sign the patterns found.
+2. A semantic layer (`sign_model.SignModel`): the labelled examples nearest to the question's
+   own embedding, which search has already computed, for phrasings the patterns did not
+   foresee. It speaks only where the patterns found no current sign, and never names a sign
+   they found negated or over.
 
 The gate: a question fires only if it uses back-pain or running words (`warning_signs.CONTEXT`)
 or the library's evidence says it is on topic (the no-match rule would answer it), so an
@@ -50,15 +51,24 @@ _OTHER_SENSE = {
                          r"times?|weight|temperature|score|ranking|sourdough|loaf|cake|bread|"
                          r"leaves|shares|prices?|market|computer|laptop|app|garmin|strava|website|"
                          r"shorts|trousers|tights|leggings|socks|pants|jeans|hat|glasses)"
-                         r"\s+(?:\w+\s+)?$|\b(?:nearly|almost)\s+$"),
+                         r"\s+(?:\w+\s+)?$|\b(?:nearly|almost)\s+$"
+                         # someone else fell, or the idiom "felt like I'd been hit by a bus"
+                         r"|\b(?:friend|buddy|mate|partner|wife|husband|son|daughter|someone|"
+                         r"somebody|runner|he|she|they)\s+(?:\w+\s+)?$"
+                         r"|\blike\s+(?:i'?d|i\s+had|i'?ve|i\s+have)\s+been\s+$"),
     # "a dog ran into my legs" is a collision, not pain running into the legs.
     "radiating": re.compile(r"\b" + COLLIDER + r"\s+$"),
     # ... and tired leg muscles aching overnight are not back pain at night.
-    "night_rest": re.compile(r"\b(?:alarm|baby|kids?|toddler|dog|cat|partner|neighbou?rs?|"
+    "night_rest": re.compile(r"\b(?:alarm|baby|kids?|toddler|dog|puppy|cat|partner|neighbou?rs?|"
                              r"phone|noise|children|legs|calves|quads|hamstrings|thighs)\s+(?:\w+\s+)?$"),
 }
 # Words after a sign word that give it another sense ("fell asleep", "slipped disc").
 _OTHER_SENSE_AFTER = {
+    # waking at night "but that was the new puppy"
+    "night_rest": re.compile(r"^[^.;!?]{0,40}?\b(?:that\s+was|because\s+of|due\s+to|thanks\s+to)\s+"
+                             r"(?:the\s+|my\s+|our\s+)?(?:new\s+)?(?:puppy|baby|newborn|kids?|"
+                             r"toddler|dog|cat|alarm|noise|neighbou?rs?|heat|snoring)\b"),
+    "fever": re.compile(r"^\s+(?:excitement|anticipation|energy|pace|pitch|rush|buzz)\b"),
     "trauma": re.compile(r"^\s+(?:asleep|in\s+love|behind|short|apart|off\s+the\s+wagon|ill|sick|"
                          r"pregnant|silent|flat|through|for\b|back\s+into|into\s+(?:a|the|old|bad|"
                          r"my)?\s*(?:habit|routine|rhythm|place|line)|arches|discs?|(?:in|"
@@ -66,17 +76,29 @@ _OTHER_SENSE_AFTER = {
                          r"\s+)?(?:\w+\s+){0,2}(?:rankings?|standings?|table|results|"
                          r"leaderboard))"),
 }
+# A fall or slip the question itself says did no harm ("bounced straight back up, no pain at
+# all", "my back's fine").
+_NO_HARM = re.compile(r"\bback(?:'s|\s+is|\s+was|\s+feels?|\s+felt)\s+(?:\w+\s+)?(?:fine|ok|okay|"
+                      r"normal|good|great|grand|alright|all\s+right)\b|\bno\s+pain\b(?!\s+(?:relief|killers?))|"
+                      r"\b(?:didn'?t|did\s+not)\s+hit\s+anything\b|\bbounced\s+(?:straight\s+)?"
+                      r"(?:back\s+)?up\b")
+# Weight the question is trying not to lose ("eat more so I don't lose weight").
+_KEEPING_WEIGHT = re.compile(r"\b(?:don'?t|do\s+not|not|never|avoid|without|stop\s+myself)\s+"
+                             r"(?:\w+\s+)?(?:lose|losing|lost|dropping|drop)\b")
 # Numb or tingling feet with a local, harmless cause named in the same sentence.
 _LOCAL_CAUSE = re.compile(r"\b(?:(?:laces?|shoes?|trainers|socks?)\s+(?:\w+\s+){0,2}(?:too\s+)?"
                           r"tight|tight\s+(?:laces?|shoes?|trainers|socks?)|cold\s+weather|"
                           r"in\s+the\s+(?:cold|snow|winter)|freezing\s+(?:cold|weather|morning)|"
-                          r"cross-?legged|legs?\s+crossed|sitting\s+(?:[\w']+\s+){0,4}too\s+long)\b")
+                          r"cross-?legged|legs?\s+crossed|sitting\s+(?:[\w']+\s+){0,4}too\s+long|"
+                          r"(?:sleeping|slept|lying|lay|leaning|sat)\s+on\s+it)\b")
 # Shivering or sweating with the weather or the effort named as its cause (not a fever).
 _CHILL_OR_SWEAT = re.compile(r"shiver|chill|sweat|chatter|warm|cold|boiling|roasting|shakes")
 _EXPOSURE = re.compile(r"\b(?:cold|freezing|wet|rainy|snowy|icy|hot|humid|muggy|warm|sweltering|"
                        r"boiling|scorching|winter|wintry)\s+(?:[\w-]+\s+)?(?:race|run|weather|morning|day|"
                        r"night|rain|wind|miler|10k|5k|half|marathon|session|workout)|"
-                       r"\bin\s+(?:the\s+)?(?:cold|rain|snow|heat|sun|wind|summer|heatwave)\b|"
+                       r"\bin\s+(?:the\s+)?(?:[\w-]+\s+)?(?:cold|rain|snow|heat|sun|wind|summer|"
+                       r"heatwave|drizzle|downpour|sleet|hail)\b|\bstart\s+line\b|\bsoaked\b|"
+                       r"\b(?:duvet|heating|radiator|blankets?|electric\s+blanket)\b|"
                        r"\buntil\s+i\s+(?:got\s+changed|warmed\s+up|got\s+warm|cooled\s+down)\b|"
                        r"\b\d+\s*(?:degrees?|°)")
 # Sweating named with the run that caused it (night sweats are never exempt).
@@ -135,6 +157,10 @@ class WarningSignDetector:
         self._compiled = {sign: [(re.compile(p), bool(_INHERENT_NEGATION.search(p)))
                                  for p in patterns]
                           for sign, (_, patterns) in self.signs.items()}
+        # One search per sign first: most questions name no sign, and one union scan is
+        # about half the cost of its patterns' separate scans (exact: no union match, no match).
+        self._any = {sign: re.compile("|".join(f"(?:{p})" for p in patterns))
+                     for sign, (_, patterns) in self.signs.items()}
 
     @classmethod
     def for_encoder(cls, model_key: str) -> WarningSignDetector:
@@ -157,8 +183,12 @@ class WarningSignDetector:
         matches = self.matches(question)
         found = [m for m in matches if not m.negated]
         semantic = on_topic if on_topic is not None else in_context
-        if semantic and not matches and vector is not None and self.model is not None:
-            found = [Match(sign, 0, 0, "", False) for sign in self.model.signs(vector)]
+        if semantic and not found and vector is not None and self.model is not None:
+            # Where the words found only negated or finished signs, the layer may name another
+            # sign ("no pins and needles, but I've dropped 6kg"), never those.
+            closed = {m.sign for m in matches}
+            found = [Match(sign, 0, 0, "", False) for sign in self.model.signs(vector)
+                     if sign not in closed]
         if not found:
             return None
         signs: list[str] = []
@@ -177,6 +207,8 @@ class WarningSignDetector:
         clauses = negation.Clauses(text)
         spans: list[Match] = []
         for sign, patterns in self._compiled.items():
+            if not self._any[sign].search(text):
+                continue
             for pattern, inherent in patterns:
                 for m in pattern.finditer(text):
                     if m.end() <= m.start() or self._other_sense(sign, clauses, m.start(),
@@ -207,7 +239,7 @@ class WarningSignDetector:
         if after is not None and after.search(text[end:end + 40]):
             return True
         if sign == "trauma" and (_SEASONAL_FALL.search(text[max(0, start - 12):end + 20])
-                                 or not _HURT.search(text)):
+                                 or not _HURT.search(text) or _NO_HARM.search(text)):
             return True
         if sign == "severe" and _SORE_LEG_MUSCLES.search(clauses.clause(start, end)):
             return True
@@ -221,6 +253,8 @@ class WarningSignDetector:
             scope = clauses.clause(start, end) if sign == "nerve" else clauses.sentence(start, end)
             if _UPPER_BODY.search(scope) and not _LOWER_BODY.search(scope):
                 return True
+        if sign == "weight_loss" and _KEEPING_WEIGHT.search(text, start, end):
+            return True
         if sign == "nerve":
             return bool(_LOCAL_CAUSE.search(clauses.sentence(start, end)))
         return False

@@ -75,7 +75,7 @@ UNEXPLAINED = (
     r"(?:don'?t|do\s+not|no\s+idea|not\s+sure)\s+(?:know\s+)?(?:where|how)\s+(?:it'?s|it\s+has)\s+"
     r"gone|even\s+though\s+i'?m\s+eating|not\s+eating\s+less|"
     r"no\s+change\s+(?:in|to)\s+(?:my\s+)?(?:diet|food|eating|training|anything)|"
-    r"(?:no|lost\s+my)\s+appetite)")
+    r"(?:no|lost\s+my)\s+appetite|same\s+(?:food|diet|meals|portions))")
 MOVES = (r"(?:radiat\w*|shoot\w*|shot|travel\w*|spread\w*|runs|ran|goes|going|went|moves?|"
          r"moving|moved|extends?|extending|refers?|stabbing|burning|electric\w*|zings?|zinging|"
          r"zaps?|zapping|wraps?|creeps?|creeping|zoom\w*|whizz\w*|dart\w*|streak\w*|flash\w*)")

@@ -49,6 +49,9 @@ from backqa.search.sign_words import (
 # sign id -> (plain-words label, patterns).
 SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "nerve": ("numbness, tingling or weakness in the legs or feet", (
+        r"\b(?:can'?t|cannot|couldn'?t|unable\s+to)\s+(?:[\w']+\s+){0,3}(?:push|rise|go|get|"
+        r"stand)\s+(?:up\s+)?(?:on(?:to)?\s+(?:my\s+)?(?:tip\s*-?toes?|toes))|\btip\s*-?toes?\b"
+        r"[^.;!?]{0,50}?\b(?:can'?t|cannot|couldn'?t|won'?t)\s+(?:[\w']+\s+){0,2}(?:push|rise|lift)",
         r"\bnumb(?:ness|ed|ing)?\b",
         r"\btingl\w*",
         r"\bpins\s*(?:and|&|n'?)\s*needles\b",
@@ -168,6 +171,7 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b(?:weight)\s+(?:is\s+|keeps\s+)?(?:dropping|falling|coming)\s+off\s+me\b",
         r"\b" + AMOUNT + r"\s*" + WEIGHT_UNIT + r"\s+(?:lighter|down|off|less)\b[^.;!?]{0,60}?\b"
         + UNEXPLAINED,
+        r"\bdown\s+" + AMOUNT + r"\s*" + WEIGHT_UNIT + r"\b[^.;!?]{0,60}?\b" + UNEXPLAINED,
         r"\b(?:getting|got|gotten|becoming|become|grown|look|looking)\s+(?:[\w']+\s+)?(?:thinner|"
         r"skinnier|bonier|gaunt)\b[^.;!?]{0,60}?\b" + UNEXPLAINED,
         r"\b" + CLOTHES + r"\s+(?:[\w']+\s+){0,3}(?:loose|looser|baggy|baggier|hanging\s+off|"
@@ -249,6 +253,9 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"accident))\b",
         r"\b(?:hit|banged|bashed|bumped|smacked|slammed|jarred|twisted)\s+my\s+(?:lower\s+)?back\b",
         r"\b" + FALL_DOWN + r"\b",
+        r"\blanded\s+(?:really\s+|so\s+|quite\s+)?(?:heavy|heavily|hard|awkwardly|badly|wrong)\b",
+        r"\bcame\s+down\s+(?:[\w']+\s+){0,2}on\s+(?:my\s+)?(?:lower\s+)?(?:back|tailbone|coccyx|"
+        r"butt|bum|backside|bottom|hip|side)\b",
     )),
     "severe": ("severe pain", (
         r"\b(?:excruciating|unbearable|agoni[sz]ing|agony|crippling|debilitating|"
@@ -279,7 +286,7 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"weight\s+(?:on|through)|bear\s+weight)\b(?!\s+(?:as|so|like|fast|quickly|far))",
         r"\b(?:can'?t|cannot|couldn'?t|unable\s+to)\s+(?:even\s+)?(?:stand|sit)\b(?=\s*(?:[.,;!?]|"
         r"$|up\b|upright\b|straight\b|without\b|at\s+all\b|down\b))",
-        r"\b(?:made|making|had)\s+me\s+(?:cry|scream|yell)\b|\bin\s+tears\b|\bto\s+tears\b|"
+        r"\b(?:made|makes|make|making|had)\s+me\s+(?:cry|scream|yell|yelp|howl|sob|gasp|whimper)\b|\bin\s+tears\b|\bto\s+tears\b|"
         r"\b(?:takes?|took|taking)\s+my\s+breath\s+away\b|\bdoubled\s+(?:over|up)\b|\bscreamed\b|"
         r"\bscreaming\s+(?:in|with)\s+pain\b|\b(?:back|pain)\s+is\s+screaming\b",
         r"\b(?:pain|it)\b[^.;!?]{0,30}?\b(?:off\s+the\s+(?:charts?|scale)|through\s+the\s+roof)",
@@ -360,6 +367,8 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\b" + LONG_TIME,
         r"\b" + PAIN + r"\b[^.;!?]{0,40}?\b" + SINCE,
         r"\b" + PAIN + r"\b[^.;!?]{0,30}?\bsince\b[^.;!?]{0,60}?\b" + MONTH,
+        # "started in September, it's now January and still there"
+        r"\b" + MONTH + r"[^.;!?]{0,60}?\bnow\s+(?:it'?s\s+)?" + MONTH + r"[^.;!?]{0,40}?\bstill\b",
         r"\b" + PERSISTS + r"\s+(?:[\w']+\s+){0,3}(?:since\s+(?!" + RECENT + r")|for\s+(?:"
         + LONG_TIME + r"|weeks|(?:over|more\s+than)\s+a\s+(?:week|fortnight)))\b|"
         r"\b(?:week|wk|month)\s+(?:[2-9]|\d\d|two|three|four|five|six|seven|eight|nine|ten)\s+"

@@ -8,9 +8,10 @@ precision of the shipped detector (word patterns + semantic layer) and of the wo
 with every miss and false alarm listed. Batches (tests/judged/, see its README):
 
 - dev, holdout .. holdout5: `notice_questions.jsonl` by split (the old set);
-- batch6, batch7: the two fresh batches used for tuning; unseen, unseen2: batches never tuned
-  on (unseen2 written before issue 13's detector work and run once, frozen, after it);
-- batch8, batch9: two more fresh batches (issue 13), each run once frozen, then tuned on;
+- batch6, batch7: the two fresh batches used for tuning; unseen, unseen2, unseen3: batches
+  never tuned on (unseen2 written before issue 13's detector work and run once, frozen, after
+  it; unseen3 written blind for the nearest-examples layer and run once, frozen, after it);
+- batch8, batch9, batch10: more fresh batches (issue 13), each run once frozen, then tuned on;
 - written: the phrasings written for this detector (`notice_written.jsonl`);
 - retrieval: the retrieval judged sets' on-topic questions (`questions.jsonl`, batch 2 and 3),
   labelled by `notice_retrieval_labels.jsonl` where they name a sign, else ordinary;
@@ -42,9 +43,9 @@ PROJECT = Path(__file__).resolve().parents[3]
 JUDGED = PROJECT / "tests" / "judged"
 OLD_SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 RETRIEVAL_FILES = ("questions.jsonl", "questions-batch2.jsonl", "questions-batch3.jsonl")
-FRESH = ("batch8", "batch9")  # written for issue 13, each run frozen once before tuning on it
+FRESH = ("batch8", "batch9", "batch10")  # written for issue 13, each run frozen once, then tuned on
 TUNING = (*OLD_SPLITS, "batch6", "batch7", *FRESH, "written", "retrieval", "off-topic")
-UNSEEN = ("unseen", "unseen2")  # never tuned on; unseen2 was run once, frozen, at the end
+UNSEEN = ("unseen", "unseen2", "unseen3")  # never tuned on; each run once, frozen, at the end
 ALL_BATCHES = (*TUNING, "retrieval-holdout", *UNSEEN)
 
 
@@ -132,13 +133,13 @@ def load_batch(batch: str) -> list[NoticeQuestion]:
     if batch in UNSEEN:
         return _notice_rows(f"notice_{batch}.jsonl")
     if batch == "written":
-        return _notice_rows("notice_written.jsonl", lambda s: s != "written-general")
+        return _notice_rows("notice_written.jsonl", lambda s: not s.endswith("-general"))
     if batch == "retrieval":
         return _retrieval_rows(RETRIEVAL_FILES, on_topic=True)
     if batch == "off-topic":
         return (_retrieval_rows(RETRIEVAL_FILES, on_topic=False)
                 + _notice_rows("off_topic_general.jsonl") + _notice_rows("off_topic_written.jsonl")
-                + _notice_rows("notice_written.jsonl", lambda s: s == "written-general"))
+                + _notice_rows("notice_written.jsonl", lambda s: s.endswith("-general")))
     if batch == "retrieval-holdout":
         return ([NoticeQuestion(q.q, None, (), q.source)
                  for q in _retrieval_rows(("questions-holdout.jsonl",), on_topic=True)]

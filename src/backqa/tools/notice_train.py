@@ -1,17 +1,15 @@
-"""Train the notice's semantic layer (`search/notice_model.json`) on the judged questions.
+"""Train the notice's semantic layer (`search/notice_model.npz`) on the judged questions.
 
     .venv/bin/python -m backqa.tools.notice_train [--without batch7] [--out PATH]
 
-One logistic regression per sign on question embeddings (the bundled model), trained on the
-tuning batches of `notice_eval`: warning questions, ordinary back-pain questions (many of them
-near misses) and off-topic and general questions. Never on the unseen batch, on
-`off_topic_written.jsonl` (kept to test that off-topic questions never fire) or on the
-retrieval holdout.
+The labelled examples of `search.sign_model`: the embeddings (bundled model) of the tuning
+batches of `notice_eval`: warning questions, ordinary back-pain questions (many of them near
+misses) and off-topic and general questions. Never the unseen batches, `off_topic_written.jsonl`
+(kept to test that off-topic questions never fire) or the retrieval holdout.
 
-Per-sign thresholds, calibrated out of fold: the semantic layer only speaks on questions the
-word patterns leave untouched, so each sign's threshold sits just above the highest 5-fold
-out-of-fold (or in-sample) probability of any question without a sign among those, and never
-below `floor`.
+Per-sign thresholds: each training question is scored against all the others, and a sign's
+threshold is the `quantile` of those scores over the ordinary questions the word patterns
+leave untouched (the only ones the semantic layer speaks on).
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from backqa.search.notice import WarningSignDetector
+from backqa.search.query import normalize_query
 from backqa.search.sign_model import MODEL_FILE, SignModel
 from backqa.search.warning_signs import SIGNS
 from backqa.tools.notice_eval import TUNING, NoticeQuestion, load_batch
@@ -44,49 +43,41 @@ def training_questions(without: tuple[str, ...] = ()) -> dict[str, list[NoticeQu
 
 @dataclass(frozen=True)
 class SignTrainer:
-    """Fits the per-sign weights and calibrates their thresholds."""
+    """Builds the labelled examples and calibrates each sign's threshold."""
 
-    c: float = 4.0
-    folds: int = 5
-    margin: float = 0.02
-    floor: float = 0.7
-    seed: int = 0
+    k: int = 3
+    quantile: float = 0.99
+    margin: float = 0.0
 
     def train(self, questions: list[NoticeQuestion], vectors: np.ndarray,
-              model_key: str) -> SignModel:
+              model_key: str, provenance: str = "{}") -> SignModel:
         """The model for these questions and their embeddings (one row per question)."""
-        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-        from sklearn.model_selection import (  # type: ignore[import-untyped]
-            StratifiedKFold,
-            cross_val_predict,
-        )
-
         sign_ids = tuple(SIGNS)
-        words = WarningSignDetector()
-        # The questions the semantic layer would speak on: no word-pattern match at all.
-        untouched = np.array([not words.matches(q.q) for q in questions])
+        examples = np.asarray(vectors, dtype=np.float32)
+        examples = examples / np.maximum(np.linalg.norm(examples, axis=1, keepdims=True), 1e-12)
+        labels = np.array([[sign in q.signs for sign in sign_ids] for q in questions], dtype=bool)
         ordinary = np.array([not q.warning for q in questions])
-        weights, bias, thresholds = [], [], []
-        for sign in sign_ids:
-            labels = np.array([sign in q.signs for q in questions])
-            if labels.sum() < self.folds:
-                raise ValueError(f"only {labels.sum()} training questions name the sign "
-                                 f"{sign!r}; {self.folds} are needed to calibrate it")
-            model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=5000)
-            folds = StratifiedKFold(self.folds, shuffle=True, random_state=self.seed)
-            out_of_fold = cross_val_predict(model, vectors, labels, cv=folds,
-                                            method="predict_proba")[:, 1]
-            model.fit(vectors, labels)
-            in_sample = model.predict_proba(vectors)[:, 1]
-            quiet = untouched & ordinary
-            highest = float(max(out_of_fold[quiet].max(initial=0.0),
-                                in_sample[quiet].max(initial=0.0)))
-            thresholds.append(min(0.995, max(self.floor, highest + self.margin)))
-            weights.append(model.coef_[0])
-            bias.append(model.intercept_[0])
-        return SignModel(model_key, sign_ids, np.asarray(weights, dtype=np.float32),
-                         np.asarray(bias, dtype=np.float32),
-                         np.asarray(thresholds, dtype=np.float32))
+        for i, sign in enumerate(sign_ids):
+            if labels[:, i].sum() < self.k:
+                raise ValueError(f"only {labels[:, i].sum()} training questions name the sign "
+                                 f"{sign!r}; {self.k} are needed")
+        if ordinary.sum() < self.k:
+            raise ValueError(f"only {ordinary.sum()} ordinary training questions; {self.k} "
+                             f"are needed")
+        untrained = SignModel(model_key, sign_ids, examples, labels, ordinary,
+                              np.zeros(len(sign_ids), dtype=np.float32), self.k, provenance)
+        # Each question scored against all the others (itself left out): the score a new
+        # question like it would get.
+        similarities = examples @ examples.T
+        np.fill_diagonal(similarities, -np.inf)
+        left_out = untrained.scores_from(similarities)
+        # The semantic layer only speaks where the word patterns found nothing, so the
+        # thresholds come from the ordinary questions the words leave untouched.
+        words = WarningSignDetector()
+        quiet = ordinary & np.array([not words.matches(q.q) for q in questions])
+        thresholds = np.quantile(left_out[quiet], self.quantile, axis=0) + self.margin
+        return SignModel(model_key, sign_ids, examples, labels, ordinary,
+                         thresholds.astype(np.float32), self.k, provenance)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,22 +95,21 @@ def main(argv: list[str] | None = None) -> int:
     by_batch = training_questions(without)
     questions = [q for batch in by_batch.values() for q in batch]
     encoder = load_encoder("auto")
-    vectors = np.asarray(encoder.encode([q.q for q in questions]), dtype=np.float32)
+    # The text search embeds (`normalize_query`), so the examples sit where questions land.
+    vectors = np.asarray(encoder.encode([normalize_query(q.q) for q in questions]),
+                         dtype=np.float32)
     trainer = SignTrainer()
-    model = trainer.train(questions, vectors, encoder.identity.key)
     provenance = {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "trainer": {"c": trainer.c, "folds": trainer.folds, "margin": trainer.margin,
-                    "floor": trainer.floor},
+        "trainer": {"k": trainer.k, "quantile": trainer.quantile, "margin": trainer.margin},
         "questions": {batch: len(rows) for batch, rows in by_batch.items()},
         "with_sign": dict(Counter(s for q in questions for s in q.signs)),
     }
+    model = trainer.train(questions, vectors, encoder.identity.key, json.dumps(provenance))
     tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_text(json.dumps(model.to_dict(**provenance)) + "\n", encoding="utf-8")
+    model.save(tmp)
     tmp.replace(args.out)
-    thresholds = {sign: round(float(t), 3)
-                  for sign, t in zip(model.sign_ids, model.thresholds, strict=True)}
-    print(json.dumps({"out": str(args.out), "thresholds": thresholds, **provenance}, indent=2))
+    print(json.dumps({"out": str(args.out), **model.describe()}, indent=2))
     return 0
 
 
