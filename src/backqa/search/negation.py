@@ -34,14 +34,21 @@ RESOLVED = re.compile(r"\b(?:used\s+to|years\s+ago|(?:cleared|clearing)\s+up|wen
                       r"did\s+not)\s+(?:actually\s+)?(?:fall|go\s+down|hit\s+the\s+ground)|"
                       r"stayed\s+on\s+my\s+feet|no\s+harm\s+done|sorted\s+(?:it|me|itself)|"
                       r"(?:fixed|cured)\s+(?:it|me)|settled\s+down|disappeared|vanished|"
-                      r"no\s+(?:injury|injuries|damage|harm)|all\s+cleared|cleared\s+now|(?:completely|fully|"
+                      r"no\s+(?:injury|injuries|damage|harm)|no\s+lasting\s+(?:problems?|issues?|damage|"
+                      r"effects?)|(?:never|hasn'?t|has\s+not|haven'?t|have\s+not)\s+(?:\w+\s+)?"
+                      r"(?:come\s+back|returned|recurred)|came\s+back\s+(?:fully|completely)|"
+                      r"pain[-\s]free|none\s+(?:at\s+all\s+)?now|ages\s+ago|"
+                      r"as\s+a\s+(?:teenager|teen|kid|child)|in\s+my\s+(?:teens|twenties|"
+                      r"thirties|forties|20s|30s|40s)|back\s+in\s+(?:19|20)\d\d|"
+                      r"in\s+(?:19|20)\d\d|(?:fully|completely|totally)\s+cleared|all\s+cleared|cleared\s+now|(?:completely|fully|"
                       r"totally)\s+settled|settled\s+(?:completely|now)|(?:wasn'?t|was\s+not)\s+(?:hurt|"
                       r"injured)|(?:didn'?t|did\s+not)\s+(?:hurt|injure)\s+(?:myself|anything)|"
                       r"unhurt|unscathed|stayed\s+upright|kept\s+my\s+(?:balance|feet))\b")
 # ("how do I stop it coming back" does not say it is back.)
-STILL_THERE = re.compile(r"\b(?<!stop\sit\s)(?<!prevent\sit\s)(?:still|(?:came|come|comes|"
-                         r"coming)\s+back|returned|back\s+again|"
-                         r"ever\s+since|since\s+then|worse)\b")
+STILL_THERE = re.compile(r"\b(?<!stop\sit\s)(?<!prevent\sit\s)(?:still|(?<!never\s)(?<!n't\s)"
+                         r"(?<!not\s)(?:came|come|comes|coming)\s+back(?!\s+(?:fully|completely))|"
+                         r"(?<!never\s)(?<!n't\s)returned|back\s+again|"
+                         r"(?<!fine\s)(?<!good\s)(?<!great\s)ever\s+since|since\s+then|worse)\b")
 NEGATION_WINDOW = 8  # words before a match that a negation cue may stand in
 
 

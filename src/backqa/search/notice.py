@@ -58,8 +58,13 @@ _OTHER_SENSE = {
                          r"|\blike\s+(?:i'?d|i\s+had|i'?ve|i\s+have)\s+been\s+$"),
     # "a dog ran into my legs" is a collision, not pain running into the legs.
     "radiating": re.compile(r"\b" + COLLIDER + r"\s+$"),
+    # "the heat was unbearable": the weather, not the pain.
+    "severe": re.compile(r"\b(?:heat|humidity|weather|sun|queue|wait|noise|crowds?|course|hills?|"
+                         r"climb|traffic|boredom)\s+(?:was|is|were|got)\s+(?:\w+\s+)?$"),
     # ... and tired leg muscles aching overnight are not back pain at night.
     "night_rest": re.compile(r"\b(?:alarm|baby|kids?|toddler|dog|puppy|cat|partner|neighbou?rs?|"
+                             r"little\s+one|husband|wife|boyfriend|girlfriend|snor\w+|storm|"
+                             r"thunder\w*|"
                              r"phone|noise|children|legs|calves|quads|hamstrings|thighs)\s+(?:\w+\s+)?$"),
 }
 # Words after a sign word that give it another sense ("fell asleep", "slipped disc").
@@ -68,9 +73,12 @@ _OTHER_SENSE_AFTER = {
     "night_rest": re.compile(r"^[^.;!?]{0,40}?\b(?:that\s+was|because\s+of|due\s+to|thanks\s+to)\s+"
                              r"(?:the\s+|my\s+|our\s+)?(?:new\s+)?(?:puppy|baby|newborn|kids?|"
                              r"toddler|dog|cat|alarm|noise|neighbou?rs?|heat|snoring)\b"),
-    "fever": re.compile(r"^\s+(?:excitement|anticipation|energy|pace|pitch|rush|buzz)\b"),
+    "fever": re.compile(r"^\s+(?:of\s+)?(?:excitement|anticipation|energy|pace|pitch|rush|buzz|"
+                        r"nerves)\b|^\s+about\b"),
     "trauma": re.compile(r"^\s+(?:asleep|in\s+love|behind|short|apart|off\s+the\s+wagon|ill|sick|"
-                         r"pregnant|silent|flat|through|for\b|back\s+into|into\s+(?:a|the|old|bad|"
+                         r"pregnant|silent|flat|through|for\b|back\s+into|(?:my\s+|a\s+)?laces?\b|"
+                         r"into\s+(?:a\s+|the\s+|my\s+)?(?:old|bad|new|lazy)?\s*(?:habit|routine|rhythm|"
+                         r"place|line)|into\s+(?:a|the|old|bad|"
                          r"my)?\s*(?:habit|routine|rhythm|place|line)|arches|discs?|(?:in|"
                          r"down)\s+(?:the\s+|my"
                          r"\s+)?(?:\w+\s+){0,2}(?:rankings?|standings?|table|results|"
@@ -78,7 +86,8 @@ _OTHER_SENSE_AFTER = {
 }
 # A fall or slip the question itself says did no harm ("bounced straight back up, no pain at
 # all", "my back's fine").
-_NO_HARM = re.compile(r"\bback(?:'s|\s+is|\s+was|\s+feels?|\s+felt)\s+(?:\w+\s+)?(?:fine|ok|okay|"
+_NO_HARM = re.compile(r"\bno\s+back\s+(?:issues|problems|pain|trouble)\b|"
+                      r"\bback(?:'s|\s+is|\s+was|\s+feels?|\s+felt|\s+held\s+up)?\s+(?:\w+\s+)?(?:fine|ok|okay|"
                       r"normal|good|great|grand|alright|all\s+right)\b|\bno\s+pain\b(?!\s+(?:relief|killers?))|"
                       r"\b(?:didn'?t|did\s+not)\s+hit\s+anything\b|\bbounced\s+(?:straight\s+)?"
                       r"(?:back\s+)?up\b")
@@ -90,12 +99,13 @@ _LOCAL_CAUSE = re.compile(r"\b(?:(?:laces?|shoes?|trainers|socks?)\s+(?:\w+\s+){
                           r"tight|tight\s+(?:laces?|shoes?|trainers|socks?)|cold\s+weather|"
                           r"in\s+the\s+(?:cold|snow|winter)|freezing\s+(?:cold|weather|morning)|"
                           r"cross-?legged|legs?\s+crossed|sitting\s+(?:[\w']+\s+){0,4}too\s+long|"
-                          r"(?:sleeping|slept|lying|lay|leaning|sat)\s+on\s+it)\b")
+                          r"(?:sleeping|slept|lying|lay|leaning|sat)\s+on\s+it|numb\s+(?:with|from)\s+(?:the\s+)?cold)\b")
 # Shivering or sweating with the weather or the effort named as its cause (not a fever).
 _CHILL_OR_SWEAT = re.compile(r"shiver|chill|sweat|chatter|warm|cold|boiling|roasting|shakes")
 _EXPOSURE = re.compile(r"\b(?:cold|freezing|wet|rainy|snowy|icy|hot|humid|muggy|warm|sweltering|"
                        r"boiling|scorching|winter|wintry)\s+(?:[\w-]+\s+)?(?:race|run|weather|morning|day|"
-                       r"night|rain|wind|miler|10k|5k|half|marathon|session|workout)|"
+                       r"night|rain|wind|miler|10k|5k|half|marathon|session|workout|start|parkrun|"
+                       r"start\s+line)|"
                        r"\bin\s+(?:the\s+)?(?:[\w-]+\s+)?(?:cold|rain|snow|heat|sun|wind|summer|"
                        r"heatwave|drizzle|downpour|sleet|hail)\b|\bstart\s+line\b|\bsoaked\b|"
                        r"\b(?:duvet|heating|radiator|blankets?|electric\s+blanket)\b|"
@@ -103,9 +113,10 @@ _EXPOSURE = re.compile(r"\b(?:cold|freezing|wet|rainy|snowy|icy|hot|humid|muggy|
                        r"\b\d+\s*(?:degrees?|°)")
 # Sweating named with the run that caused it (night sweats are never exempt).
 _SWEAT = re.compile(r"sweat(?!s?\s+(?:at|every|all|through\s+the)\s+night)(?<!night\ssweat)")
-_EXERTION = re.compile(r"\b(?:after|during|on|in|from)\s+(?:a|my|the|every|each|this|that|"
+_EXERTION = re.compile(r"\b(?:after|during|on|in|from|at)\s+(?:a|an|my|the|every|each|this|that|"
                        r"today'?s)\s+(?:[\w-]+\s+){0,2}(?:run|runs|race|miler|10k|5k|half|"
-                       r"marathon|session|workout|tempo|intervals|reps|parkrun|long\s+run)\b")
+                       r"marathon|session|workout|tempo|intervals|reps|parkrun|long\s+run|"
+                       r"treadmill|gym|class|yoga|spin)\b|\bhot\s+yoga\b")
 # A fall or a collision is this sign only if something hurts ("a dog ran into my legs" alone is
 # not).
 _HURT = re.compile(r"\b(?:" + PAIN + r"|back|backs|spine|tailbone|coccyx|injur\w*|bruis\w*|"
@@ -113,7 +124,7 @@ _HURT = re.compile(r"\b(?:" + PAIN + r"|back|backs|spine|tailbone|coccyx|injur\w
 # Hard to walk because the leg muscles are tight or tired after a race: not severe back pain.
 _SORE_LEG_MUSCLES = re.compile(r"\b(?:calves|calf|quads?|hamstrings?|legs|thighs|glutes)\b"
                                r"[^.;!?]{0,30}?\b(?:tight|stiff|doms|sore|wrecked|dead|heavy|jelly|"
-                               r"lead|fried|shot|trashed)\b")
+                               r"lead|fried|shot|trashed)\b|\b(?:doms|leg\s+day)\b")
 _UPPER_BODY = re.compile(r"\b(?:hands?|fingers?|arms?|wrists?|elbows?|face|lips?|tongue|neck|"
                          r"shoulders?|chin|cheeks?|thumbs?)\b")
 _LOWER_BODY = re.compile(r"\b(?:legs?|thighs?|calf|calves|knees?|shins?|ankles?|foot|feet|toes?|"
@@ -238,8 +249,10 @@ class WarningSignDetector:
         after = _OTHER_SENSE_AFTER.get(sign)
         if after is not None and after.search(text[end:end + 40]):
             return True
+        if sign in ("trauma", "fever", "night_rest", "severe") and _NO_HARM.search(text):
+            return True  # "... back's fine": the asker says the back is not what hurts
         if sign == "trauma" and (_SEASONAL_FALL.search(text[max(0, start - 12):end + 20])
-                                 or not _HURT.search(text) or _NO_HARM.search(text)):
+                                 or not _HURT.search(text)):
             return True
         if sign == "severe" and _SORE_LEG_MUSCLES.search(clauses.clause(start, end)):
             return True
@@ -253,6 +266,10 @@ class WarningSignDetector:
             scope = clauses.clause(start, end) if sign == "nerve" else clauses.sentence(start, end)
             if _UPPER_BODY.search(scope) and not _LOWER_BODY.search(scope):
                 return True
+        if sign == "nerve" and "jelly" in text[start:end] and (
+                _EXERTION.search(clauses.sentence(start, end))
+                or re.search(r"\bmile\s+\d+|\bat\s+the\s+end\b", clauses.sentence(start, end))):
+            return True  # legs "went to jelly at mile 20": tired, not weak from a nerve
         if sign == "weight_loss" and _KEEPING_WEIGHT.search(text, start, end):
             return True
         if sign == "nerve":

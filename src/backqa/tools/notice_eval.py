@@ -10,7 +10,8 @@ with every miss and false alarm listed. Batches (tests/judged/, see its README):
 - dev, holdout .. holdout5: `notice_questions.jsonl` by split (the old set);
 - batch6, batch7: the two fresh batches used for tuning; unseen, unseen2, unseen3: batches
   never tuned on (unseen2 written before issue 13's detector work and run once, frozen, after
-  it; unseen3 written blind for the nearest-examples layer and run once, frozen, after it);
+  it; unseen3 and unseen4 written blind for the nearest-examples layer, each run once, frozen,
+  after a round of work);
 - batch8, batch9, batch10: more fresh batches (issue 13), each run once frozen, then tuned on;
 - written: the phrasings written for this detector (`notice_written.jsonl`);
 - retrieval: the retrieval judged sets' on-topic questions (`questions.jsonl`, batch 2 and 3),
@@ -45,7 +46,7 @@ OLD_SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 RETRIEVAL_FILES = ("questions.jsonl", "questions-batch2.jsonl", "questions-batch3.jsonl")
 FRESH = ("batch8", "batch9", "batch10")  # written for issue 13, each run frozen once, then tuned on
 TUNING = (*OLD_SPLITS, "batch6", "batch7", *FRESH, "written", "retrieval", "off-topic")
-UNSEEN = ("unseen", "unseen2", "unseen3")  # never tuned on; each run once, frozen, at the end
+UNSEEN = ("unseen", "unseen2", "unseen3", "unseen4")  # never tuned on; each run once, frozen
 ALL_BATCHES = (*TUNING, "retrieval-holdout", *UNSEEN)
 
 
