@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backqa.encoders.identity import ModelIdentity
-from backqa.encoders.pooling import View, ViewVectors
 
 if TYPE_CHECKING:
     import httpx
@@ -53,17 +52,14 @@ PYTHON = sys.executable
 class FakeEncoder:
     """Bag-of-words hashing into 384 dimensions: deterministic, fast, and similar texts get
     similar vectors. Counts what it embeds so tests can check incremental ingest; `delay`
-    seconds of sleep per call widen the window for a crash or a race. `encode_views` pools
-    the words of character spans as the real encoders pool token states, with a window of
-    `window` words (the model's 256 tokens less [CLS] and [SEP])."""
+    seconds of sleep per call widen the window for a crash or a race."""
 
     identity = ModelIdentity(name="test/hashing", package="tests", weights_sha256="0" * 64,
                              dimensions=384, max_seq_length=256)
 
-    def __init__(self, delay: float = 0.0, window: int = 254) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.calls: list[str] = []
         self.delay = delay
-        self.window = window
 
     def encode(self, texts: Sequence[str], batch_size: int = 32,
                progress: bool = False) -> np.ndarray:
@@ -72,23 +68,6 @@ class FakeEncoder:
         self.calls.extend(texts)
         return np.vstack([self._bag([m.group() for m in re.finditer(r"\w+", text)])
                           for text in texts]) if texts else np.zeros((0, 384), np.float32)
-
-    def encode_views(self, texts: Sequence[str], views: Sequence[Sequence[View]],
-                     batch_size: int = 32) -> ViewVectors:
-        whole = self.encode(texts)
-        vectors, complete = [], []
-        for text, text_views in zip(texts, views, strict=True):
-            words = list(re.finditer(r"\w+", text))[: self.window]
-            cut = len(re.findall(r"\w+", text)) > self.window
-            covered = words[-1].end() if cut and words else None
-            rows, done = [], []
-            for view in text_views:
-                rows.append(self._bag([w.group() for w in words
-                                       if any(w.start() < b and w.end() > a for a, b in view)]))
-                done.append(covered is None or all(b <= covered for _, b in view))
-            vectors.append(np.vstack(rows) if rows else np.zeros((0, 384), np.float32))
-            complete.append(np.asarray(done, dtype=bool))
-        return ViewVectors(whole, vectors, complete)
 
     @staticmethod
     def _bag(words: list[str]) -> np.ndarray:

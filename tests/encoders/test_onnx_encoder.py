@@ -67,22 +67,6 @@ def test_length_bucketing_keeps_input_order(onnx: OnnxEncoder) -> None:
     assert onnx.encode([]).shape == (0, 384)
 
 
-def test_views_come_from_the_same_forward_pass(onnx: OnnxEncoder,
-                                               real_encoder: TorchEncoder) -> None:
-    texts = SAMPLE + library_texts()[:20]
-    views = [[((0, len(t)),), ((0, min(12, len(t))),)] for t in texts]
-    got = onnx.encode_views(texts, views, batch_size=4)
-    assert np.allclose(got.whole, onnx.encode(texts, batch_size=4), atol=1e-6)
-    whole_view = np.vstack([v[0] for v in got.vectors])  # all tokens: the model's own pooling
-    assert np.sum(whole_view * got.whole, axis=1).min() > 0.9999
-    cut = [not c[0] for c in got.complete]
-    assert cut == [t is SAMPLE[4] for t in texts]  # only the text past 256 tokens is cut
-    assert all(c[1] for c in got.complete)
-    theirs = real_encoder.encode_views(texts, views, batch_size=4)
-    for ours, torch_views in zip(got.vectors, theirs.vectors, strict=True):
-        assert np.sum(ours * torch_views, axis=1).min() > 0.999
-
-
 def test_same_rankings_on_the_judged_set(onnx: OnnxEncoder, shipped_searcher) -> None:
     from backqa.search.searcher import Searcher
 

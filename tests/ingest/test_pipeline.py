@@ -188,43 +188,12 @@ def test_hills_question_finds_the_uphill_forum_answer(shipped_searcher) -> None:
     assert hits[0].source.path == "ingest/forum-terrible-lower-back-pain-after-i-run.txt"
 
 
-def test_enriched_ingest_runs_each_passage_once_and_caches_its_views(
-        tmp_path: Path, small_library: Path, fake_encoder: FakeEncoder) -> None:
-    """Sentences pooled from the passage's pass ("span"): one pass per passage, one per
-    passage text (claims), and nothing again for what did not change."""
-    import numpy as np
-
-    index_dir = tmp_path / "index"
-
-    def run() -> object:
-        return IngestPipeline(index_dir, PROJECT, encoder_factory=lambda: fake_encoder,
-                              identity=fake_encoder.identity, progress=False,
-                              enrich=True, sentences="span").ingest([small_library])
-
-    first = run()
-    index = load_current(index_dir)
-    passages = list(index.store.passages_by_rows(list(range(index.passage_count))).values())
-    calls = list(fake_encoder.calls)
-    assert all(calls.count(p.embed_text) == 1 for p in passages)
-    assert all(calls.count(p.text) == 1 for p in passages if p.text != p.embed_text)
-    assert first.embedded == len(passages)  # type: ignore[attr-defined]
-    offsets = np.load(index.path / "sentence-offsets.npy")
-    assert offsets.shape == (len(passages) + 1,) and offsets[-1] > len(passages)
-
-    fake_encoder.calls.clear()
-    notes = small_library / "notes.md"
-    notes.write_text(notes.read_text().replace("twenty to forty seconds", "half a minute"))
-    changed = run()
-    assert changed.embedded == 1  # type: ignore[attr-defined]
-    assert fake_encoder.calls and all("half a minute" in t for t in fake_encoder.calls)
-
-
 def test_sentences_as_texts_are_cached_too(tmp_path: Path, small_library: Path,
                                            fake_encoder: FakeEncoder) -> None:
     def run() -> object:
         return IngestPipeline(tmp_path / "index", PROJECT, encoder_factory=lambda: fake_encoder,
                               identity=fake_encoder.identity, progress=False,
-                              enrich=True, sentences="text").ingest([small_library])
+                              enrich=True).ingest([small_library])
 
     run()
     index = load_current(tmp_path / "index")
@@ -237,5 +206,3 @@ def test_sentences_as_texts_are_cached_too(tmp_path: Path, small_library: Path,
     notes.write_text(notes.read_text().replace("twenty to forty seconds", "half a minute"))
     run()
     assert fake_encoder.calls and all("half a minute" in t for t in fake_encoder.calls)
-    with pytest.raises(ValueError, match="sentence method"):
-        IngestPipeline(tmp_path / "other", PROJECT, sentences="words")

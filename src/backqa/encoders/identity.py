@@ -10,11 +10,9 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
-
-from backqa.encoders.pooling import View, ViewVectors
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -57,15 +55,6 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32,
                progress: bool = False) -> np.ndarray: ...
-
-
-@runtime_checkable
-class SpanEncoder(Encoder, Protocol):
-    """An encoder that also pools views (character spans) of each text from the same forward
-    pass (`encoders.pooling`)."""
-
-    def encode_views(self, texts: Sequence[str], views: Sequence[Sequence[View]],
-                     batch_size: int = 32) -> ViewVectors: ...
 
 
 def model_dir() -> Path:

@@ -15,7 +15,6 @@ import numpy as np
 from tokenizers import Encoding, Tokenizer
 
 from backqa.encoders.identity import ModelIdentity, model_dir, model_identity
-from backqa.encoders.pooling import TokenStates, View, ViewVectors, pool_views
 
 if TYPE_CHECKING:
     import onnxruntime as ort
@@ -123,37 +122,3 @@ class OnnxEncoder:
         if bar is not None:
             bar.close()
         return out
-
-    def encode_views(self, texts: Sequence[str], views: Sequence[Sequence[View]],
-                     batch_size: int = 32) -> ViewVectors:
-        """One forward pass per text: its own vector (as `encode` gives it) and the vectors of
-        its `views` (character spans) pooled from the same pass's token states."""
-        if "tokens" not in self.output_names:
-            raise RuntimeError(f"{self.path.name} has no token output; export it again "
-                               f"(python -m backqa.encoders.onnx_export --force)")
-        encodings = self.tokenizer.encode_batch(list(texts))
-        whole = np.empty((len(texts), self.identity.dimensions), dtype=np.float32)
-        vectors: list[np.ndarray] = [whole[:0]] * len(texts)
-        complete: list[np.ndarray] = [np.zeros(0, dtype=bool)] * len(texts)
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        step = max(1, min(batch_size, self.max_batch))
-        for start in range(0, len(order), step):
-            rows = order[start : start + step]
-            feeds = _batch_arrays([encodings[i] for i in rows])
-            feeds = {k: v for k, v in feeds.items() if k in self.input_names}
-            pooled, states = self.session.run(["embedding", "tokens"], feeds)
-            whole[rows] = pooled
-            for at, row in enumerate(rows):
-                tokens = token_states(encodings[row], states[at])
-                vectors[row], complete[row] = pool_views(tokens, views[row])
-        return ViewVectors(whole, vectors, complete)
-
-
-def token_states(encoding: Encoding, states: np.ndarray) -> TokenStates:
-    """One text's token states (padding cut off) with its tokens' character offsets."""
-    n = len(encoding.ids)
-    offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(n, 2)
-    special = np.asarray(encoding.special_tokens_mask, dtype=bool)
-    real = offsets[~special]
-    covered = int(real[-1, 1]) if encoding.overflowing and len(real) else None
-    return TokenStates(states[:n], offsets, special, covered)

@@ -1,7 +1,7 @@
-"""Exports the bundled model to one ONNX graph (transformer + mean pooling + L2 norm, and the
-token states for pooling views at ingest) with `torch.onnx.export`, checks it against PyTorch
-and caches it in the virtualenv; quantises it to int8 weights with ONNX Runtime's own dynamic
-quantiser, beside it. Nothing is downloaded."""
+"""Exports the bundled model to one ONNX graph (transformer + mean pooling + L2 norm) with
+`torch.onnx.export`, checks it against PyTorch and caches it in the virtualenv; quantises it to
+int8 weights with ONNX Runtime's own dynamic quantiser, beside it. Nothing is downloaded. The
+graph also outputs the token states ("tokens"), which neither search nor ingest uses."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from backqa.encoders.identity import ModelIdentity, model_dir, model_identity
 from backqa.encoders.onnx_encoder import OnnxEncoder, _batch_arrays, load_tokenizer
 
 # Bump when the exported graph changes (inputs, outputs, pooling, opset), so caches are
-# re-exported. 2: a second output, "tokens" (the last hidden state), for `encode_views`.
+# re-exported. 2: a second output, "tokens" (the last hidden state), now unused; kept so
+# installed graphs are not re-exported.
 EXPORT_FORMAT = 2
 OPSET = 17
 MIN_COSINE = 0.999

@@ -2,44 +2,22 @@
 
 A text is embedded only if no vector for its exact content and this model is cached, so an
 unchanged passage is never embedded twice; new vectors are committed batch by batch, so an
-ingest that dies keeps what it paid for. `embed_passages` gets a passage's own vector and its
-sentences' vectors from one forward pass (`ingest.views`), each cached under a key derived from
-the passage's embed text.
+ingest that dies keeps what it paid for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from backqa.documents import Passage, content_hash
-from backqa.encoders.identity import Encoder, ModelIdentity, SpanEncoder
+from backqa.documents import content_hash
+from backqa.encoders.identity import Encoder, ModelIdentity
 from backqa.index.checkpoints import checkpoint
 from backqa.index.embed_cache import EmbeddingCache
-from backqa.ingest.views import VIEWS_RECIPE, PassageViews, ViewEncoder, passage_views
 from backqa.progress import Progress
 
 EMBED_BATCH = 64
-
-
-@dataclass(frozen=True)
-class PassageEmbeddings:
-    """The vectors of passages and of their views, in passage order."""
-
-    vectors: np.ndarray  # (passages, dimensions): each passage's embed text
-    sentences: np.ndarray  # (sentences, dimensions): its sentences in context
-    offsets: np.ndarray  # (passages + 1,): passage i owns sentences offsets[i]:offsets[i + 1]
-    embedded: int  # distinct passages that went through the model
-
-
-def view_keys(views: PassageViews) -> list[str]:
-    """Cache keys of a passage's vectors: its own (the embed text's hash, as `embed` uses),
-    then its sentences'."""
-    return [content_hash(views.text), *[
-        content_hash(f"{VIEWS_RECIPE}\x1fsentence{i}\x1f{views.text}")
-        for i in range(len(views.sentences))]]
 
 
 class CachedEmbedder:
@@ -71,34 +49,6 @@ class CachedEmbedder:
             return np.zeros((0, self.identity.dimensions), dtype=np.float32), 0
         return np.vstack([known[h] for h in hashes]).astype(np.float32), len(missing)
 
-    def embed_passages(self, passages: Sequence[Passage],
-                       stage: str = "embedding") -> PassageEmbeddings:
-        """Each passage's vector and its sentences' vectors, from one forward pass per passage
-        whose vectors are not all cached."""
-        items = [passage_views(p) for p in passages]
-        keys = [view_keys(item) for item in items]
-        for item_keys in keys:
-            self.used.update(item_keys)
-        known = self.cache.get_many(k for item_keys in keys for k in item_keys)
-        missing: dict[str, tuple[PassageViews, list[str]]] = {}
-        for item, item_keys in zip(items, keys, strict=True):
-            if any(k not in known for k in item_keys):
-                missing.setdefault(item_keys[0], (item, item_keys))
-        if missing:
-            self._embed_views(list(missing.values()), known, stage)
-        dims = self.identity.dimensions
-        counts = [len(item.sentences) for item in items]
-        offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64)
-
-        def stack(rows: list[str]) -> np.ndarray:
-            if not rows:
-                return np.zeros((0, dims), dtype=np.float32)
-            return np.vstack([known[k] for k in rows]).astype(np.float32)
-
-        return PassageEmbeddings(vectors=stack([k[0] for k in keys]),
-                                 sentences=stack([s for k in keys for s in k[1:]]),
-                                 offsets=offsets, embedded=len(missing))
-
     def known_count(self, texts: Sequence[str]) -> int:
         """How many of `texts` have a cached vector."""
         hashes = [content_hash(text) for text in texts]
@@ -112,26 +62,6 @@ class CachedEmbedder:
                 raise RuntimeError(f"encoder model {self._encoder.identity.key} differs from "
                                    f"the installed model {self.identity.key}")
         return self._encoder
-
-    def _embed_views(self, missing: list[tuple[PassageViews, list[str]]],
-                     known: dict[str, np.ndarray], stage: str) -> None:
-        encoder = self.encoder()
-        if not isinstance(encoder, SpanEncoder):
-            raise TypeError(f"{type(encoder).__name__} cannot pool views (no encode_views)")
-        views = ViewEncoder(encoder)
-        missing = sorted(missing, key=lambda pair: len(pair[0].text))  # less padding
-        with self.progress.stage(stage, total=len(missing), unit="passage") as bar:
-            for start in range(0, len(missing), self.batch_size):
-                batch = missing[start : start + self.batch_size]
-                pairs: list[tuple[str, np.ndarray]] = []
-                for (_, item_keys), got in zip(batch, views.encode([b[0] for b in batch]),
-                                               strict=True):
-                    rows = [got.vector, *got.sentences]
-                    pairs.extend(zip(item_keys, rows, strict=True))
-                self.cache.put_many(pairs)
-                known.update(pairs)
-                bar.advance(len(batch))
-                checkpoint("embedding")
 
     def _embed_missing(self, missing: dict[str, str], known: dict[str, np.ndarray],
                        stage: str) -> None:

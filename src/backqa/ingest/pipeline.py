@@ -48,7 +48,7 @@ from backqa.ingest.html import HtmlError
 from backqa.ingest.readers import Problem, SourceReader, discover
 from backqa.ingest.summary import IngestSummary
 from backqa.ingest.topics import PassageInfo, TopicLabeler
-from backqa.ingest.views import DEFAULT_SENTENCES, SENTENCE_METHODS, claim_texts, sentence_texts
+from backqa.ingest.views import claim_texts, sentence_texts
 from backqa.ingest.writer import PIPELINE_VERSION, BuiltVersion, VersionWriter
 from backqa.progress import Progress
 
@@ -65,17 +65,12 @@ class IngestPipeline:
                  encoder_factory: Callable[[], Encoder] = load_encoder,
                  identity: ModelIdentity | None = None, progress: bool | None = None,
                  log: Callable[[str], None] | None = None,
-                 enrich: bool | None = None, sentences: str = DEFAULT_SENTENCES) -> None:
+                 enrich: bool | None = None) -> None:
         """`progress`: bars on a terminal and a line per stage in logs (None), or off (False).
         `enrich`: also embed each passage's sentences in context (the best-sentence signal),
         its text alone (claim vectors, for agreement across sources) and topic descriptions;
         None: when the model is the one they are calibrated for (all-MiniLM-L6-v2), so test
-        encoders embed each passage exactly once.
-        `sentences` (`SENTENCE_METHODS`): "text" embeds each sentence in context as a text of
-        its own; "span" pools it from the passage's forward pass (ingest/views.py)."""
-        if sentences not in SENTENCE_METHODS:
-            raise ValueError(f"unknown sentence method {sentences!r}: use "
-                             f"{' or '.join(SENTENCE_METHODS)}")
+        encoders embed each passage exactly once."""
         self.index = IndexDirectory(index_dir)
         self.root = root
         self.chunker = Chunker(min_words, max_words)
@@ -88,7 +83,6 @@ class IngestPipeline:
         self.log = log or (lambda message: print(message, file=sys.stderr))
         self.on_progress: Callable[[str, int, int], None] | None = None
         self.enrich = enrich
-        self.sentences = sentences
 
     def ingest(self, paths: list[Path], rebuild: bool = False) -> IngestSummary:
         """Ingest exactly the sources found under `paths` (what is not there is removed)."""
@@ -134,16 +128,10 @@ class IngestPipeline:
             summary.reused = embedder.known_count(texts)
             enrich = self.enrich if self.enrich is not None else identity.name == MODEL_NAME
             claims = sentences = None
-            if enrich and self.sentences == "span":  # one pass: passage and its sentences
-                embedded = embedder.embed_passages(passages)
-                vectors, summary.embedded = embedded.vectors, embedded.embedded
-                sentences = (embedded.sentences, embedded.offsets)
-            else:
-                vectors, summary.embedded = embedder.embed(texts)
-                if enrich:
-                    sentence_list, offsets = sentence_texts(passages)
-                    sentences = (embedder.embed(sentence_list, "sentences")[0], offsets)
+            vectors, summary.embedded = embedder.embed(texts)
             if enrich:
+                sentence_list, offsets = sentence_texts(passages)
+                sentences = (embedder.embed(sentence_list, "sentences")[0], offsets)
                 claims = embedder.embed(claim_texts(passages), "claims")[0]
             checkpoint("embedded")
             for passage, group in zip(passages, self.grouper.group([p.text for p in passages],
