@@ -12,6 +12,7 @@ from backqa.index.calibration import (
     CALIBRATION_FILE,
     CalibrationError,
     FoldFigures,
+    LabelledQuestion,
     NoMatchCalibration,
     ScopeGate,
     calibrate,
@@ -72,8 +73,8 @@ def test_write_read_and_errors(tmp_path: Path) -> None:
     path = tmp_path / CALIBRATION_FILE
     write_calibration(path, c)
     assert read_calibration(path) == c and c.scope is None  # a file without a gate reads
-    gate = ScopeGate(features=["dense"], feature_weights=[1.0], vector_weights=[0.5, -0.5],
-                     bias=0.1, threshold=-0.2, regularization=0.03, training_files=["a", "b"],
+    gate = ScopeGate(k=3, threshold=-0.2, training_files=["a", "b"],
+                     questions=[LabelledQuestion(text="why does my back ache", on_topic=True)],
                      folds={"a": FoldFigures(off_topic=2, off_topic_refused=1, on_topic=3,
                                              on_topic_refused=0)})
     with_gate = c.model_copy(update={"scope": gate})

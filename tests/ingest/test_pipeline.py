@@ -3,6 +3,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from backqa.index.loaded import load_current
@@ -206,3 +207,21 @@ def test_sentences_as_texts_are_cached_too(tmp_path: Path, small_library: Path,
     notes.write_text(notes.read_text().replace("twenty to forty seconds", "half a minute"))
     run()
     assert fake_encoder.calls and all("half a minute" in t for t in fake_encoder.calls)
+
+
+def test_the_scope_gates_questions_are_embedded_into_the_version(
+        shipped_index_dir: Path, shipped_searcher, real_encoder) -> None:  # type: ignore[no-untyped-def]
+    """The library's calibration names its gate's questions; ingest embeds them with the
+    index's model into scope.npy, and search builds the gate from that file."""
+    from backqa.index.scope_vectors import load_scope_vectors
+
+    index = load_current(shipped_index_dir)
+    gate = index.manifest.no_match.scope if index.manifest.no_match else None
+    assert gate is not None, "ingest/no-match.json has a scope gate"
+    assert "scope.npy" in index.manifest.files  # checksummed like every file of the version
+    vectors = load_scope_vectors(index.path, len(gate.questions))
+    assert vectors is not None
+    sample = [0, len(gate.questions) // 2, len(gate.questions) - 1]
+    expected = real_encoder.encode([gate.questions[i].text for i in sample])
+    assert np.allclose(vectors[sample], expected, atol=1e-5)
+    assert shipped_searcher.no_match_rule.scope is not None

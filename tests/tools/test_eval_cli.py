@@ -79,8 +79,9 @@ def test_several_judged_files_pooled_and_calibrated_on_the_tuning_file_only(
     assert gate is not None and "questions-holdout.jsonl" not in gate.training_files
     assert "questions.jsonl" in gate.training_files and set(gate.folds) == \
         set(gate.training_files)
-    assert len(gate.vector_weights) == len(calibrated.scope.vector_weights
-                                           if calibrated and calibrated.scope else [0] * 384)
+    # its questions are the training files' questions, as search embeds them
+    on_topic = sum(q.on_topic for q in gate.questions)
+    assert len(gate.questions) - on_topic >= 100 and on_topic >= 100 and gate.k >= 1
 
 
 def test_the_table_names_every_row(shipped_index_dir: Path,

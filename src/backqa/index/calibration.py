@@ -39,23 +39,30 @@ class FoldFigures(BaseModel):
     on_topic_refused: int
 
 
-class ScopeGate(BaseModel):
-    """A logistic scope classifier: a question is on topic when
-    `vector_weights . embedding + feature_weights . evidence + bias >= threshold`.
+class LabelledQuestion(BaseModel):
+    """One question the scope gate learned from, as search embeds it, and its label."""
 
-    The evidence features are named in `features` (fields of `search.no_match.Evidence`);
-    standardisation is folded into the weights. The threshold was set on out-of-fold scores
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    on_topic: bool
+
+
+class ScopeGate(BaseModel):
+    """The nearest labelled questions: a question's score is the mean cosine of its `k`
+    nearest on-topic questions less that of its `k` nearest off-topic ones, and it is refused
+    below `threshold`.
+
+    `questions` are embedded at ingest into the version (`scope.npy`, rows in this order),
+    so the gate always uses the index's own model. The threshold was set on out-of-fold scores
     (leave one file out) so that nearly every on-topic question is answered; `folds` holds
     those out-of-fold figures per file left out."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    features: list[str]
-    feature_weights: list[float]
-    vector_weights: list[float]
-    bias: float
+    k: int = Field(ge=1)
     threshold: float
-    regularization: float = Field(description="Inverse L2 strength the weights were fit with")
+    questions: list[LabelledQuestion]
     training_files: list[str]
     folds: dict[str, FoldFigures] = Field(
         default_factory=dict, description="Per file left out: what the gate fit without it "

@@ -11,6 +11,7 @@
         claims.npy                  claim vectors for agreement across sources (optional)
         sentences.npy               each passage's sentences, embedded in context (optional)
         sentence-offsets.npy        where each passage's sentences start in sentences.npy
+        scope.npy                   the scope gate's labelled questions, embedded (optional)
       versions/.build-<id>/         a build in progress (removed if a build dies)
       embed-cache.sqlite            embeddings by content hash and model
       queries.sqlite                the opt-in query log
@@ -29,6 +30,7 @@ LEXICAL = "bm25"
 CLAIMS = "claims.npy"
 SENTENCES = "sentences.npy"
 SENTENCE_OFFSETS = "sentence-offsets.npy"
+SCOPE = "scope.npy"
 BUILD_PREFIX = ".build-"
 
 
@@ -65,6 +67,10 @@ class VersionFiles:
     @property
     def sentence_offsets(self) -> Path:
         return self.root / SENTENCE_OFFSETS
+
+    @property
+    def scope(self) -> Path:
+        return self.root / SCOPE
 
 
 @dataclass(frozen=True)

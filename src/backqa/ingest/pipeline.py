@@ -133,6 +133,9 @@ class IngestPipeline:
                 sentence_list, offsets = sentence_texts(passages)
                 sentences = (embedder.embed(sentence_list, "sentences")[0], offsets)
                 claims = embedder.embed(claim_texts(passages), "claims")[0]
+            scope = None
+            if no_match is not None and no_match.scope is not None:  # the gate's questions
+                scope = embedder.embed([q.text for q in no_match.scope.questions], "scope")[0]
             checkpoint("embedded")
             for passage, group in zip(passages, self.grouper.group([p.text for p in passages],
                                                                    vectors), strict=True):
@@ -144,7 +147,7 @@ class IngestPipeline:
                 passages=passages, vectors=vectors,
                 ingested_at=self._ingested_at(live, documents, summary),
                 chunking=self._chunking(), no_match=no_match, claims=claims,
-                sentences=sentences))
+                sentences=sentences, scope=scope))
             checkpoint("built")
             self.index.publish(version_id, build)
             build = None  # published: no longer a build of ours to remove

@@ -28,6 +28,7 @@ from backqa.index.manifest import (
     file_digests,
     write_manifest,
 )
+from backqa.index.scope_vectors import save_scope_vectors
 from backqa.index.sentences import save_sentence_vectors
 from backqa.index.store import stream_embed_texts, write_store
 from backqa.index.vectors import VectorIndexBuilder, save_vector_index
@@ -35,7 +36,8 @@ from backqa.index.vectors import VectorIndexBuilder, save_vector_index
 # Bump when cleaning, structure or chunking rules change, so existing indexes are rebuilt.
 # 2: passages carry topics, and claim vectors are stored for agreement across sources.
 # 3: photo captions are not headings; each passage's sentences are embedded in context.
-PIPELINE_VERSION = 3
+# 4: the scope gate is its labelled questions, embedded into the version (scope.npy).
+PIPELINE_VERSION = 4
 
 
 @dataclass
@@ -58,6 +60,7 @@ class BuiltVersion:
     claims: np.ndarray | None = None  # passage texts' own vectors, when agreement is on
     # each passage's sentences in context, and where each passage's start (see ingest/views.py)
     sentences: tuple[np.ndarray, np.ndarray] | None = None
+    scope: np.ndarray | None = None  # the scope gate's questions, embedded (calibration order)
 
 
 class VersionWriter:
@@ -81,6 +84,8 @@ class VersionWriter:
             save_claims(claim_vectors(version.claims), build)
         if version.sentences is not None:
             save_sentence_vectors(build, *version.sentences)
+        if version.scope is not None:
+            save_scope_vectors(build, version.scope)
         checkpoint("lexical")
         identity = version.identity
         manifest = Manifest(

@@ -5,8 +5,9 @@ in the manifest), so one library's calibration never silences another; a questio
 when either refuses it:
 - the thresholds: both the best cosine and the best term coverage below their calibrated
   values (an uncalibrated index's default refuses only what shares nothing with it);
-- the scope gate (`ScopeGate`), when calibrated: a logistic classifier over the question's
-  embedding and the evidence below, learned from that library's judged and scope questions.
+- the scope gate (`ScopeGate`), when calibrated: the labelled questions nearest to the
+  question's embedding (that library's judged and scope questions, embedded at ingest into
+  the version's `scope.npy`), on topic against off topic.
 """
 
 from __future__ import annotations
@@ -17,49 +18,65 @@ import numpy as np
 
 from backqa.index.calibration import NoMatchCalibration, ScopeGate
 
-NEAREST = 5  # `Evidence.nearest`: the mean cosine of this many nearest passages
-
 
 @dataclass(frozen=True)
 class Evidence:
-    """How much the library has on a question: the best cosine of any passage, the largest
-    idf-weighted share of the question's terms that any one passage contains, the cosine of
-    the best sentence of any candidate, and the mean cosine of the `NEAREST` nearest passages."""
+    """How much the library has on a question: the best cosine of any passage and the largest
+    idf-weighted share of the question's terms that any one passage contains."""
 
     dense: float
     lexical: float
-    sentence: float = 0.0
-    nearest: float = 0.0
-
-
-EVIDENCE_FEATURES = ("dense", "lexical", "sentence", "nearest")
 
 
 @dataclass(frozen=True)
 class ScopeScorer:
-    """A `ScopeGate` as arrays: one dot product with the question embedding per search."""
+    """A `ScopeGate` with its questions' vectors, split by label: two products with the
+    question embedding and two partial sorts per search."""
 
-    vector_weights: np.ndarray
-    features: tuple[str, ...]
-    feature_weights: np.ndarray
-    bias: float
+    on_topic_vectors: np.ndarray  # L2-normalised float32, one row per on-topic question
+    off_topic_vectors: np.ndarray  # ... and per off-topic question
+    k: int
     threshold: float
 
     @classmethod
-    def of(cls, gate: ScopeGate) -> ScopeScorer:
-        unknown = set(gate.features) - set(EVIDENCE_FEATURES)
-        if unknown or len(gate.features) != len(gate.feature_weights):
-            raise ValueError(f"scope gate features {gate.features} do not fit the evidence "
-                             f"({', '.join(EVIDENCE_FEATURES)})")
-        return cls(np.asarray(gate.vector_weights, dtype=np.float32), tuple(gate.features),
-                   np.asarray(gate.feature_weights, dtype=np.float64), gate.bias,
+    def of(cls, gate: ScopeGate, vectors: np.ndarray) -> ScopeScorer:
+        """The scorer of `gate`, given its questions' vectors (rows in `gate.questions`
+        order); ValueError when they do not fit, or a side has fewer than `k` questions."""
+        labels = np.array([q.on_topic for q in gate.questions], dtype=bool)
+        if vectors.ndim != 2 or len(vectors) != len(labels):
+            raise ValueError(f"{vectors.shape} scope vectors for {len(labels)} questions")
+        if labels.sum() < gate.k or (~labels).sum() < gate.k:
+            raise ValueError(f"the scope gate needs at least k = {gate.k} on-topic and "
+                             f"off-topic questions")
+        unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return cls(np.ascontiguousarray(unit[labels], dtype=np.float32),
+                   np.ascontiguousarray(unit[~labels], dtype=np.float32), gate.k,
                    gate.threshold)
 
-    def score(self, evidence: Evidence, vector: np.ndarray) -> float:
-        """How on-topic the question is; refused below `threshold`."""
-        values = np.array([getattr(evidence, name) for name in self.features])
-        return float(self.vector_weights @ vector.astype(np.float32)) + \
-            float(self.feature_weights @ values) + self.bias
+    def score(self, vector: np.ndarray) -> float:
+        """How on-topic the question is (`scope_scores` for one question): refused below
+        `threshold`."""
+        q = np.asarray(vector, dtype=np.float32)
+        k = self.k
+        nearest_on = np.partition(self.on_topic_vectors @ q, -k)[-k:].sum()
+        nearest_off = np.partition(self.off_topic_vectors @ q, -k)[-k:].sum()
+        return float(nearest_on - nearest_off) / k
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.on_topic_vectors.shape[1])
+
+
+def scope_scores(similarities: np.ndarray, on_topic: np.ndarray, k: int) -> np.ndarray:
+    """Per row of cosines to the labelled questions (or for one row), the mean of the `k`
+    largest on-topic ones less the mean of the `k` largest off-topic ones."""
+    sims = np.atleast_2d(similarities)
+
+    def top(values: np.ndarray) -> np.ndarray:
+        return np.asarray(np.partition(values, -k, axis=1)[:, -k:].mean(axis=1))
+
+    scores = top(sims[:, on_topic]) - top(sims[:, ~on_topic])
+    return scores if np.ndim(similarities) == 2 else np.asarray(scores[0])
 
 
 @dataclass(frozen=True)
@@ -80,11 +97,8 @@ class NoMatchRule:
         """Whether a question with this evidence (and embedding) gets `no_match`."""
         far = evidence.dense < self.dense and evidence.lexical < self.lexical
         if self.scope is not None and vector is not None and \
-                vector.shape == self.scope.vector_weights.shape:
-            # the thresholds still refuse what is far from everything: a linear gate can
-            # extrapolate wrongly there ("change a bicycle tyre", cosine 0.16, next to "swap
-            # to a bike for a while")
-            return far or self.scope.score(evidence, vector) < self.scope.threshold
+                vector.shape == (self.scope.dimensions,):
+            return far or self.scope.score(vector) < self.scope.threshold
         return far
 
     @classmethod
@@ -94,11 +108,13 @@ class NoMatchRule:
         return cls(dense=0.15, lexical=0.01, source="default")
 
     @classmethod
-    def calibrated(cls, calibration: NoMatchCalibration | None, model_key: str) -> NoMatchRule:
-        """The rule of a library's calibration, if it was made with this model; else default."""
+    def calibrated(cls, calibration: NoMatchCalibration | None, model_key: str,
+                   scope_vectors: np.ndarray | None = None) -> NoMatchRule:
+        """The rule of a library's calibration, if it was made with this model; else default.
+        The scope gate needs its questions' vectors (`scope_vectors`, from the version)."""
         if calibration is None or calibration.model_key != model_key:
             return cls.default()
-        if calibration.scope is None:
+        if calibration.scope is None or scope_vectors is None:
             return cls(calibration.dense, calibration.lexical, source="calibrated")
         return cls(calibration.dense, calibration.lexical, source="calibrated",
-                   scope=ScopeScorer.of(calibration.scope))
+                   scope=ScopeScorer.of(calibration.scope, scope_vectors))

@@ -23,13 +23,14 @@ from backqa.encoders.identity import Encoder
 from backqa.index.claims import load_claims
 from backqa.index.errors import IndexLoadError
 from backqa.index.loaded import LoadedIndex
+from backqa.index.scope_vectors import load_scope_vectors
 from backqa.index.sentences import SentenceVectors, load_sentence_vectors
 from backqa.index.store import StoredPassage, StoredSource
 from backqa.search.agreement import AgreementFinder
 from backqa.search.diversify import Diversifier, fold_groups
 from backqa.search.fusion import Candidate, RankingConfig
 from backqa.search.highlight import Highlight, Highlighter
-from backqa.search.no_match import NEAREST, Evidence, NoMatchRule
+from backqa.search.no_match import Evidence, NoMatchRule
 from backqa.search.notice import WarningSignDetector
 from backqa.search.query import normalize_query
 from backqa.search.ranking import HybridRanker
@@ -53,7 +54,8 @@ class Searcher:
         self.ranker = HybridRanker(index, self.config, _load_sentences(index))
         self.diversifier = Diversifier(self.config.mmr_lambda, self.vectors)
         self.highlighter = Highlighter(index.lexical.idf)
-        self.no_match_rule = NoMatchRule.calibrated(index.manifest.no_match, index.model_key)
+        self.no_match_rule = NoMatchRule.calibrated(index.manifest.no_match, index.model_key,
+                                                    _load_scope_vectors(index))
         self.speller = SpellingCorrector(index.lexical)
         self.detector = WarningSignDetector.for_encoder(encoder.identity.key)
         self.agreement = AgreementFinder()
@@ -95,7 +97,7 @@ class Searcher:
         if topic is not None and topic not in TOPICS:
             raise ValueError(f"unknown topic {topic!r}: use one of {', '.join(TOPICS)}")
         candidates = self.rank(text, vector, depth=max(self.depth, 10 * k))
-        evidence = self.evidence(text, candidates, gate=self.no_match_rule.scope is not None)
+        evidence = self.evidence(text, candidates)
         notice = self.notice(text, vector, evidence)
         if not candidates or self.no_match_rule.refuses(evidence, vector):
             return SearchResponse(query=text, no_match=True, notice=notice,
@@ -132,19 +134,10 @@ class Searcher:
         """The fused candidates, best first (see `ranking.HybridRanker`)."""
         return self.ranker.rank(text, vector, depth)
 
-    def evidence(self, text: str, candidates: list[Candidate],
-                 gate: bool = False) -> Evidence:
-        """What the library has on the question: its best cosine and its best term coverage;
-        with `gate`, also what the scope gate weighs: the best sentence of any candidate and
-        the mean cosine of the nearest passages."""
-        dense = sorted((c.dense or 0.0 for c in candidates), reverse=True)
-        lexical = self.index.lexical.best_coverage(text)
-        if not gate or not candidates:
-            return Evidence(dense=dense[0] if dense else 0.0, lexical=lexical)
-        sentence = max((c.dense or 0.0) if c.sentence is None else c.sentence
-                        for c in candidates)
-        return Evidence(dense=dense[0], lexical=lexical, sentence=sentence,
-                        nearest=float(np.mean(dense[:NEAREST])))
+    def evidence(self, text: str, candidates: list[Candidate]) -> Evidence:
+        """What the library has on the question: its best cosine and its best term coverage."""
+        dense = max((c.dense or 0.0 for c in candidates), default=0.0)
+        return Evidence(dense=dense, lexical=self.index.lexical.best_coverage(text))
 
     def vectors(self, rows: list[int]) -> np.ndarray | None:
         """The stored vectors of some passage rows, or None if the index cannot return them."""
@@ -263,3 +256,14 @@ def _kind_matches(passage_kind: str, wanted: str) -> bool:
     if wanted == "forum":
         return passage_kind.startswith("forum")
     return passage_kind == wanted
+
+
+def _load_scope_vectors(index: LoadedIndex) -> np.ndarray | None:
+    """The scope gate's question vectors, None without a calibrated gate or the file."""
+    calibration = index.manifest.no_match
+    if calibration is None or calibration.scope is None:
+        return None
+    try:
+        return load_scope_vectors(index.path, len(calibration.scope.questions))
+    except ValueError as exc:
+        raise IndexLoadError(str(exc)) from exc

@@ -108,8 +108,7 @@ class RequestProfiler:
                        clock: StageClock) -> SearchResponse:
         depth = max(s.depth, 10 * k)
         candidates = self._rank(s, text, vector, depth, clock)
-        evidence = clock.run("evidence", s.evidence, text, candidates,
-                             s.no_match_rule.scope is not None)
+        evidence = clock.run("evidence", s.evidence, text, candidates)
         notice = clock.run("notice", s.notice, text, vector, evidence)
         if not candidates or clock.run("no-match", s.no_match_rule.refuses, evidence, vector):
             return SearchResponse(query=text, no_match=True, notice=notice,
