@@ -159,3 +159,20 @@ def test_shipped_library_has_a_calibration_for_the_bundled_model() -> None:
     assert shipped.off_topic >= 6 and shipped.on_topic >= 40
     assert 0 < shipped.dense < 1 and 0 < shipped.lexical <= 1
 
+
+def test_a_gate_of_the_earlier_logistic_kind_is_dropped_not_fatal(tmp_path: Path) -> None:
+    """Indexes and libraries calibrated before the nearest-questions gate still load, with
+    their thresholds only."""
+    c = calibrate([("a", 0.6, 0.2)], [("x", 0.2, 0.1)], model_key="m", judged_set="s")
+    raw = json.loads(c.model_dump_json())
+    raw["scope"] = {"features": ["dense"], "feature_weights": [1.0], "vector_weights": [0.5],
+                    "bias": 0.1, "threshold": -0.2, "regularization": 0.03,
+                    "training_files": ["a", "b"], "folds": {}}
+    path = tmp_path / CALIBRATION_FILE
+    path.write_text(json.dumps(raw))
+    old = read_calibration(path)
+    assert old.scope is None and old.dense == c.dense
+    raw["scope"] = {"k": 3}  # the new kind, incomplete: still an error naming the field
+    path.write_text(json.dumps(raw))
+    with pytest.raises(CalibrationError, match="missing field"):
+        read_calibration(path)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CALIBRATION_FILE = "no-match.json"
 # Share of the judged on-topic questions the thresholds must answer (see `calibrate`).
@@ -92,6 +92,16 @@ class NoMatchCalibration(BaseModel):
     scope: ScopeGate | None = Field(
         default=None, description="When present, also refuses what it scores below its "
         "threshold (the thresholds above still refuse what is far from the library)")
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _drop_the_logistic_gate(cls, value: object) -> object:
+        """A gate of the earlier, logistic kind (weights, no questions) is dropped, so an
+        index or a library calibrated before still loads, with its thresholds only, until it
+        is recalibrated and rebuilt."""
+        if isinstance(value, dict) and "vector_weights" in value and "questions" not in value:
+            return None
+        return value
 
 
 def calibrate(on_topic: Sequence[tuple[str, float, float]],
