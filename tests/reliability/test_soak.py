@@ -42,7 +42,11 @@ def reindex_loop(base_url: str, token: str, library: Path, stop: threading.Event
                  jobs: list[dict[str, Any]]) -> None:
     """Every REINDEX_EVERY_S: a new article arrives and an admin reindex publishes it."""
     headers = {"Authorization": f"Bearer {token}"}
-    while not stop.wait(REINDEX_EVERY_S):
+    next_start = time.perf_counter() + REINDEX_EVERY_S
+    # On a fixed schedule, not REINDEX_EVERY_S after the last one finished: a reindex slowed
+    # by a busy machine must not push the next ones out of the run.
+    while not stop.wait(max(0.0, next_start - time.perf_counter())):
+        next_start += REINDEX_EVERY_S
         add_article(library)
         started = time.perf_counter()
         job = httpx.post(f"{base_url}/api/admin/reindex", headers=headers, timeout=30).json()
