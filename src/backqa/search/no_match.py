@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backqa.index.calibration import NoMatchCalibration, ScopeGate
+from backqa.search.nearest import top_k_mean
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,7 @@ def scope_scores(similarities: np.ndarray, on_topic: np.ndarray, k: int) -> np.n
     """Per row of cosines to the labelled questions (or for one row), the mean of the `k`
     largest on-topic ones less the mean of the `k` largest off-topic ones."""
     sims = np.atleast_2d(similarities)
-
-    def top(values: np.ndarray) -> np.ndarray:
-        return np.asarray(np.partition(values, -k, axis=1)[:, -k:].mean(axis=1))
-
-    scores = top(sims[:, on_topic]) - top(sims[:, ~on_topic])
+    scores = top_k_mean(sims[:, on_topic], k) - top_k_mean(sims[:, ~on_topic], k)
     return scores if np.ndim(similarities) == 2 else np.asarray(scores[0])
 
 

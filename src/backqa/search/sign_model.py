@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from backqa.search.nearest import top_k_mean
+
 MODEL_FILE = "notice_model.npz"
 
 
@@ -72,8 +74,8 @@ class SignModel:
         """`scores` given the cosines to every example (rows: questions, or one question);
         the trainer passes them with each question's own cosine masked out."""
         sims = np.atleast_2d(similarities)
-        baseline = _top_mean(sims[:, self.ordinary], self.k)
-        out = np.stack([_top_mean(sims[:, self.labels[:, i]], self.k) - baseline
+        baseline = top_k_mean(sims[:, self.ordinary], self.k)
+        out = np.stack([top_k_mean(sims[:, self.labels[:, i]], self.k) - baseline
                         for i in range(len(self.sign_ids))], axis=1)
         return out if similarities.ndim == 2 else out[0]
 
@@ -137,11 +139,4 @@ class SignModel:
         info["thresholds"] = {s: round(float(t), 4)
                               for s, t in zip(self.sign_ids, self.thresholds, strict=True)}
         return info
-
-
-def _top_mean(sims: np.ndarray, k: int) -> np.ndarray:
-    """Per row, the mean of the `k` largest values (all of them if fewer)."""
-    if sims.shape[1] <= k:
-        return np.asarray(sims.mean(axis=1))
-    return np.asarray(np.partition(sims, -k, axis=1)[:, -k:].mean(axis=1))
 
