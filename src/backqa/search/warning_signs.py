@@ -238,7 +238,8 @@ SIGNS: dict[str, tuple[str, tuple[str, ...]]] = {
         r"\b(?:after|since|from|in|during|had|have\s+had|was\s+in|took|take)\s+(?:a|an|my|the|that)"
         r"\s+(?:[\w']+\s+)?(?:fall|crash|accident|collision|tumble|wipe\s*out|spill|"
         r"pile[-\s]?up)\b",
-        r"\b(?:fell|fallen|tripped|slipped|crashed\s+(?:into|onto|off|over|on|my|the)|tumbled)\b",
+        r"\b(?:fell|fallen|tripped|slipped|crashed\s+(?:into|off|over|my|the|(?:on|onto)"
+        r"(?!\s+(?:the\s+|my\s+|our\s+)?(?:sofa|couch|settee|bed)\b))|tumbled)\b",
         r"\bfall(?:s|ing|en)?\s+(?:off|from|down|over|onto)\b(?!\s+me\b)",
         r"\blanded\s+(?:[\w']+\s+){0,2}(?:on|onto)\s+(?:my\s+)?(?:lower\s+|low\s+)?(?:back|"
         r"tailbone|coccyx|butt|bum|hip|side|bottom|backside)\b",

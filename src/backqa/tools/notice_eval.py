@@ -8,9 +8,9 @@ precision of the shipped detector (word patterns + semantic layer) and of the wo
 with every miss and false alarm listed. Batches (tests/judged/, see its README):
 
 - dev, holdout .. holdout5: `notice_questions.jsonl` by split (the old set);
-- batch6, batch7: the two fresh batches used for tuning; unseen, unseen2, unseen3: batches
+- batch6, batch7: the two fresh batches used for tuning; unseen .. unseen5: batches
   never tuned on (unseen2 written before issue 13's detector work and run once, frozen, after
-  it; unseen3 and unseen4 written blind for the nearest-examples layer, each run once, frozen,
+  it; unseen3 to unseen5 written blind for the nearest-examples layer, each run once, frozen,
   after a round of work);
 - batch8, batch9, batch10: more fresh batches (issue 13), each run once frozen, then tuned on;
 - written: the phrasings written for this detector (`notice_written.jsonl`);
@@ -46,7 +46,8 @@ OLD_SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 RETRIEVAL_FILES = ("questions.jsonl", "questions-batch2.jsonl", "questions-batch3.jsonl")
 FRESH = ("batch8", "batch9", "batch10")  # written for issue 13, each run frozen once, then tuned on
 TUNING = (*OLD_SPLITS, "batch6", "batch7", *FRESH, "written", "retrieval", "off-topic")
-UNSEEN = ("unseen", "unseen2", "unseen3", "unseen4")  # never tuned on; each run once, frozen
+# never tuned on; each run once, frozen
+UNSEEN = ("unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 ALL_BATCHES = (*TUNING, "retrieval-holdout", *UNSEEN)
 
 
