@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from backqa.index.layout import VersionFiles
+from backqa.index.npy import write_npy_blocks
+from backqa.index.vectors import row_blocks
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,10 @@ class SentenceVectors:
 
 
 def save_sentence_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray) -> None:
+    """Write the sentence vectors (a block of rows at a time: they may be memory-mapped and
+    larger than memory) and each passage's offset into them."""
     files = VersionFiles(folder)
-    np.save(files.sentences, np.ascontiguousarray(vectors, dtype=np.float32))
+    write_npy_blocks(files.sentences, row_blocks(vectors), vectors.shape[0], vectors.shape[1])
     np.save(files.sentence_offsets, np.asarray(offsets, dtype=np.int64))
 
 

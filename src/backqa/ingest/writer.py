@@ -13,7 +13,7 @@ from backqa.documents import Document, Passage
 from backqa.encoders.identity import ModelIdentity
 from backqa.index.calibration import NoMatchCalibration
 from backqa.index.checkpoints import checkpoint
-from backqa.index.claims import claim_vectors, save_claims
+from backqa.index.claims import save_claims
 from backqa.index.layout import VersionFiles
 from backqa.index.lexical import LexicalIndex
 from backqa.index.manifest import (
@@ -81,7 +81,7 @@ class VersionWriter:
         checkpoint("vectors")
         LexicalIndex.build(stream_embed_texts(files.store)).save(files.lexical)
         if version.claims is not None:
-            save_claims(claim_vectors(version.claims), build)
+            save_claims(version.claims, build)
         if version.sentences is not None:
             save_sentence_vectors(build, *version.sentences)
         if version.scope is not None:

@@ -38,14 +38,16 @@ import numpy as np
 import psutil
 
 from backqa.config import project_root
+from backqa.index.npy import write_npy_blocks
 from backqa.tools.scale_corpus import (
     documents_for,
     passages_for,
     scifact_docs,
     scifact_queries,
+    sentence_counts,
     synthetic_blocks,
     synthetic_vectors,
-    write_vectors_file,
+    view_blocks,
 )
 from backqa.tools.scale_report import memory_table, plot, table
 
@@ -127,9 +129,18 @@ def build(n: int, out: Path) -> dict[str, object]:
     # The writer's inputs as a large ingest would hand them over: vectors in a .npy written
     # block by block and memory-mapped, passages and sources generated as they are read.
     started = time.perf_counter()
-    vectors_path = out / f"n{n}" / "vectors.npy"
-    write_vectors_file(vectors_path, synthetic_blocks(n, titles), n, titles.shape[1])
+    dims = titles.shape[1]
+    vectors_path, claims_path, sentences_path = (out / f"n{n}" / f"{name}.npy" for name in
+                                                 ("vectors", "claims", "sentences"))
+    write_npy_blocks(vectors_path, synthetic_blocks(n, titles), n, dims)
     vectors = np.load(vectors_path, mmap_mode="r")
+    # ingest's other views of each passage: its text alone (claims) and its sentences
+    write_npy_blocks(claims_path, view_blocks(vectors), n, dims)
+    counts = sentence_counts(passages_for(n))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    write_npy_blocks(sentences_path, view_blocks(vectors, counts), int(offsets[-1]), dims)
+    claims = np.load(claims_path, mmap_mode="r")
+    sentences = np.load(sentences_path, mmap_mode="r")
     prepared = time.perf_counter() - started
     peaks.record("prepare")
     stamp = "2026-01-01T00:00:00+00:00"
@@ -138,10 +149,12 @@ def build(n: int, out: Path) -> dict[str, object]:
         version_id=f"scale-{n}", identity=model_identity(), documents=documents_for(n),
         passages=passages_for(n), vectors=vectors,
         ingested_at=defaultdict(lambda: stamp),
-        chunking=ChunkingInfo(min_words=DEFAULT_MIN_WORDS, max_words=DEFAULT_MAX_WORDS)))
+        chunking=ChunkingInfo(min_words=DEFAULT_MIN_WORDS, max_words=DEFAULT_MAX_WORDS),
+        claims=claims, sentences=(sentences, offsets)))
     seconds = time.perf_counter() - started
-    del vectors
-    vectors_path.unlink()
+    del vectors, claims, sentences
+    for path in (vectors_path, claims_path, sentences_path):
+        path.unlink()
     manifest = json.loads((version_dir / "manifest.json").read_text())
     size = sum(p.stat().st_size for p in version_dir.rglob("*") if p.is_file())
     result = {"passages": n, "sources": manifest["counts"]["sources"],
@@ -197,6 +210,7 @@ def measure(n: int, out: Path) -> dict[str, object]:
     import faiss
 
     from backqa.index.loaded import LoadedIndex
+    from backqa.search.fusion import RankingConfig
     from backqa.search.searcher import Searcher
 
     _, query_vecs = base_embeddings(out)
@@ -207,11 +221,20 @@ def measure(n: int, out: Path) -> dict[str, object]:
     load_seconds = time.perf_counter() - started
     rss_loaded = rss_mb()[0]
     searcher = Searcher(index, GivenVectors())  # type: ignore[arg-type]
+    # The ranking before issue 12 (no sentence vectors, MMR 0.75), timed alternately with it
+    before = Searcher(index, GivenVectors(),  # type: ignore[arg-type]
+                      config=RankingConfig(sentence_weight=0.0, question_penalty=0.0,
+                                           mmr_lambda=0.75))
+    before.ranker.sentences = None
     questions = [searcher.prepare(q) for q in questions]
     for q, v in zip(questions[:10], query_vecs[:10], strict=True):
         searcher.search_with_vector(q, v, k=5)
-    full, dense, lexical = [], [], []
+        before.search_with_vector(q, v, k=5)
+    full, dense, lexical, earlier = [], [], [], []
     for q, v in zip(questions, query_vecs, strict=True):
+        t0 = time.perf_counter()
+        before.search_with_vector(q, v, k=5)
+        earlier.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         searcher.search_with_vector(q, v, k=5)
         t1 = time.perf_counter()
@@ -242,6 +265,7 @@ def measure(n: int, out: Path) -> dict[str, object]:
             "rss_mb": round(rss_now), "rss_loaded_mb": round(rss_loaded),
             "rss_index_mb": round(rss_loaded - rss_before), "peak_rss_mb": round(rss_peak),
             "query_median_ms": ms(full, 50), "query_p99_ms": ms(full, 99),
+            "query_median_ms_before_issue_12": ms(earlier, 50),
             "dense_median_ms": ms(dense, 50), "lexical_median_ms": ms(lexical, 50),
             "exact_dense_ms": round(exact_ms, 3), "recall_at_10": round(recall, 4),
             "vector_index": index.manifest.vector_index.type, "queries": len(full)}

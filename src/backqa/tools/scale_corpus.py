@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -63,19 +62,26 @@ def synthetic_vectors(n: int, bases: np.ndarray, seed: int = 7) -> np.ndarray:
     return out
 
 
-def write_vectors_file(path: Path, blocks: Iterable[np.ndarray], n: int, dims: int) -> None:
-    """Write a float32 (n, dims) `.npy` block by block, as an ingest embedding batch by batch
-    would: no more than one block is ever in memory."""
-    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
-              "fortran_order": False, "shape": (n, dims)}
-    rows = 0
-    with open(path, "wb") as handle:
-        np.lib.format.write_array_header_1_0(handle, header)
-        for block in blocks:
-            handle.write(np.ascontiguousarray(block, dtype=np.float32).tobytes())
-            rows += block.shape[0]
-    if rows != n:
-        raise ValueError(f"{path}: {rows} rows written for {n}")
+def sentence_counts(passages: Iterable[Passage]) -> np.ndarray:
+    """How many sentence vectors ingest embeds for each passage (`ingest/views.py`)."""
+    from backqa.ingest.views import passage_views
+
+    return np.fromiter((len(passage_views(p).sentences) for p in passages), dtype=np.int64)
+
+
+def view_blocks(vectors: np.ndarray, counts: np.ndarray | None = None, seed: int = 8,
+                noise: float = 2 * NOISE, block: int = 8_192) -> Iterator[np.ndarray]:
+    """Unit vectors near each passage's own, as ingest's other views of a passage are:
+    `counts[i]` of them for passage i (its sentences), or one each (its text alone); a block
+    of passages at a time, deterministic per seed."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, vectors.shape[0], block):
+        own = np.array(vectors[start : start + block], dtype=np.float32)  # a copy to change
+        if counts is not None:
+            own = np.repeat(own, counts[start : start + block], axis=0)
+        own += rng.standard_normal(own.shape, dtype=np.float32) * noise
+        own /= np.linalg.norm(own, axis=1, keepdims=True)
+        yield own
 
 
 def collections_for(n: int, docs_per_source: int = 10,
