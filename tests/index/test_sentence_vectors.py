@@ -30,3 +30,15 @@ def test_saved_vectors_load_and_must_fit_the_passages(tmp_path: Path) -> None:
     assert loaded is not None and loaded.vectors.shape == (2, 2)
     with pytest.raises(ValueError, match=r"sentence-offsets\.npy: does not fit 3 passages"):
         load_sentence_vectors(tmp_path, 3)
+
+
+def test_vectors_are_stored_as_float16_and_float32_files_still_load(tmp_path: Path) -> None:
+    vectors = np.vstack([unit(3, 4), unit(1, 2)])
+    save_sentence_vectors(tmp_path, vectors, np.array([0, 2]))
+    loaded = load_sentence_vectors(tmp_path, 1)
+    assert loaded is not None and loaded.vectors.dtype == np.float16
+    assert loaded.best(np.array([0]), unit(3, 4)) == pytest.approx([1.0], abs=1e-3)
+    np.save(tmp_path / "sentences.npy", vectors)  # written before float16: still read
+    older = load_sentence_vectors(tmp_path, 1)
+    assert older is not None and older.vectors.dtype == np.float32
+    assert older.best(np.array([0]), unit(3, 4)) == pytest.approx([1.0], abs=1e-6)

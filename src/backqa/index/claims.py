@@ -1,7 +1,8 @@
 """Claim vectors: what each passage says, apart from what the whole library is about.
 
 The embedding of a passage's text alone, centred on the library's mean and re-normalised;
-written at ingest, read by search to tell which sources agree (`search.agreement`)."""
+written at ingest (as float16, like the sentence vectors: search reads the claims of every
+candidate), read by search to tell which sources agree (`search.agreement`)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,11 @@ def save_claims(text_vectors: np.ndarray, folder: Path) -> Path:
     path = folder / CLAIMS
     rows, dims = text_vectors.shape
     if rows == 0:
-        np.save(path, np.zeros((0, dims), dtype=np.float32))
+        np.save(path, np.zeros((0, dims), dtype=np.float16))
         return path
     mean = _mean(text_vectors)
     write_npy_blocks(path, (_centred(block, mean) for block in row_blocks(text_vectors)),
-                     rows, dims)
+                     rows, dims, dtype=np.float16)
     return path
 
 

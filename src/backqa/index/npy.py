@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 
 
-def write_npy_blocks(path: Path, blocks: Iterable[np.ndarray], rows: int, dims: int) -> None:
-    """Write a float32 (rows, dims) `.npy` from consecutive blocks of rows; ValueError names
-    the file when the blocks do not add up to `rows` rows of `dims` columns."""
-    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+def write_npy_blocks(path: Path, blocks: Iterable[np.ndarray], rows: int, dims: int,
+                     dtype: type[np.floating] = np.float32) -> None:
+    """Write a (rows, dims) `.npy` of `dtype` from consecutive blocks of rows; ValueError
+    names the file when the blocks do not add up to `rows` rows of `dims` columns."""
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
               "fortran_order": False, "shape": (rows, dims)}
     written = 0
     with open(path, "wb") as handle:
@@ -20,7 +21,7 @@ def write_npy_blocks(path: Path, blocks: Iterable[np.ndarray], rows: int, dims: 
         for block in blocks:
             if block.ndim != 2 or block.shape[1] != dims:
                 raise ValueError(f"{path}: a block of shape {block.shape} for {dims} columns")
-            handle.write(np.ascontiguousarray(block, dtype=np.float32).tobytes())
+            handle.write(np.ascontiguousarray(block, dtype=dtype).tobytes())
             written += block.shape[0]
     if written != rows:
         raise ValueError(f"{path}: {written} rows written for {rows}")

@@ -2,7 +2,11 @@
 
 A passage answers a question when one of its sentences does, so search scores each candidate
 also by its best sentence (`SentenceVectors.best`). The vectors of all sentences are one matrix
-in passage order; `offsets[row]:offsets[row + 1]` are the sentences of passage `row`.
+in passage order; `offsets[row]:offsets[row + 1]` are the sentences of passage `row`. They are
+stored as float16: a library has about four times as many sentences as passages, and search
+reads the sentences of every candidate, so at a million passages they are the largest file a
+server reads from (6.5 GB in float32); float16 keeps cosines to about 1e-3, far below the
+differences that order candidates (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from backqa.index.layout import VersionFiles
 from backqa.index.npy import write_npy_blocks
 from backqa.index.vectors import row_blocks
 
+STORED_DTYPE = np.float16
+
 
 @dataclass(frozen=True)
 class SentenceVectors:
-    vectors: np.ndarray  # (sentences, dimensions), float32, L2-normalised
+    vectors: np.ndarray  # (sentences, dimensions), float16 (float32 before), L2-normalised
     offsets: np.ndarray  # (passages + 1,), int64
 
     def best(self, rows: np.ndarray, question: np.ndarray) -> np.ndarray:
@@ -32,7 +38,7 @@ class SentenceVectors:
             return best
         before = np.cumsum(counts) - counts  # where each row's sentences start in `picks`
         picks = np.arange(total) + np.repeat(starts - before, counts)
-        sims = self.vectors[picks] @ question.astype(np.float32)
+        sims = self.vectors[picks].astype(np.float32) @ question.astype(np.float32)
         has = counts > 0
         best[has] = np.maximum.reduceat(sims, before[has])
         return best
@@ -42,7 +48,8 @@ def save_sentence_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray
     """Write the sentence vectors (a block of rows at a time: they may be memory-mapped and
     larger than memory) and each passage's offset into them."""
     files = VersionFiles(folder)
-    write_npy_blocks(files.sentences, row_blocks(vectors), vectors.shape[0], vectors.shape[1])
+    write_npy_blocks(files.sentences, row_blocks(vectors), vectors.shape[0], vectors.shape[1],
+                     dtype=STORED_DTYPE)
     np.save(files.sentence_offsets, np.asarray(offsets, dtype=np.int64))
 
 

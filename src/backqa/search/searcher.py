@@ -181,7 +181,8 @@ class Searcher:
         rows = [c.row for c in pool]
         position = {row: i for i, row in enumerate(rows)}
         found = self.agreement.find(
-            [position[c.row] for c in chosen], np.asarray(self.claims[np.asarray(rows)]),
+            [position[c.row] for c in chosen],
+            np.asarray(self.claims[np.asarray(rows)], dtype=np.float32),
             [passages[r].source_id for r in rows], [passages[r].group_id for r in rows])
         return list(found)
 
