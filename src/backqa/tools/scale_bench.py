@@ -62,6 +62,15 @@ def rss_mb() -> tuple[float, float]:
     return current, peak
 
 
+def rss_split_mb() -> tuple[int, int]:
+    """(anonymous, file-backed) resident memory in MB: the process's own memory, and the
+    pages of memory-mapped index files it has read (page cache, shared and reclaimable)."""
+    fields = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return (round(int(fields["RssAnon"].split()[0]) / 1024),
+            round(int(fields["RssFile"].split()[0]) / 1024))
+
+
 class StagePeaks:
     """Peak resident memory (MB) per build stage, from the writer's checkpoints: at each one
     the kernel's high-water mark is read, then reset (Linux `clear_refs`)."""
@@ -246,6 +255,7 @@ def measure(n: int, out: Path) -> dict[str, object]:
         dense.append(t2 - t1)
         lexical.append(t3 - t2)
     rss_now, rss_peak = rss_mb()
+    rss_anon, rss_file = rss_split_mb()
     # recall@10 of the dense index against exact search over the same (regenerated) vectors
     titles, _ = base_embeddings(out)
     vectors = synthetic_vectors(n, titles)
@@ -264,6 +274,7 @@ def measure(n: int, out: Path) -> dict[str, object]:
     return {"passages": n, "load_seconds": round(load_seconds, 2),
             "rss_mb": round(rss_now), "rss_loaded_mb": round(rss_loaded),
             "rss_index_mb": round(rss_loaded - rss_before), "peak_rss_mb": round(rss_peak),
+            "rss_anon_mb": rss_anon, "rss_file_mb": rss_file,
             "query_median_ms": ms(full, 50), "query_p99_ms": ms(full, 99),
             "query_median_ms_before_issue_12": ms(earlier, 50),
             "dense_median_ms": ms(dense, 50), "lexical_median_ms": ms(lexical, 50),
