@@ -12,6 +12,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -274,9 +275,16 @@ def fake_cli(args: list[str], root: Path, **extra: str) -> subprocess.Popen[str]
     """Start `backqa ARGS` (the real CLI, fake encoder) in a subprocess. `extra` environment:
     BACKQA_TEST_KILL=STAGE[:N] kills it at the N-th time a build checkpoint is reached,
     BACKQA_TEST_TRACE=FILE records the checkpoints reached, BACKQA_TEST_ENCODE_DELAY=SECONDS
-    slows each embedding batch (see fake_backqa.py)."""
+    slows each embedding batch (see fake_backqa.py). Ctrl-C reaches it as it reaches a
+    command typed at a terminal, even when the tests themselves run as a background job (whose
+    children inherit SIGINT ignored)."""
     return subprocess.Popen([PYTHON, str(FAKE_CLI), *args], env=cli_env(root, **extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # -- serving: the app as `backqa serve` builds it, and what the serve tests share ---------------
