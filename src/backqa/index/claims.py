@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from backqa.index.layout import CLAIMS
-from backqa.index.npy import write_npy_blocks
+from backqa.index.npy import VIEW_DTYPE, write_npy_blocks
 from backqa.index.vectors import row_blocks
 
 
@@ -29,11 +29,11 @@ def save_claims(text_vectors: np.ndarray, folder: Path) -> Path:
     path = folder / CLAIMS
     rows, dims = text_vectors.shape
     if rows == 0:
-        np.save(path, np.zeros((0, dims), dtype=np.float16))
+        np.save(path, np.zeros((0, dims), dtype=VIEW_DTYPE))
         return path
     mean = _mean(text_vectors)
     write_npy_blocks(path, (_centred(block, mean) for block in row_blocks(text_vectors)),
-                     rows, dims, dtype=np.float16)
+                     rows, dims, dtype=VIEW_DTYPE)
     return path
 
 

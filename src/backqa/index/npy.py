@@ -8,6 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
+# How a passage's other views (its sentences, its claim) are stored: search reads them for
+# every candidate, and at a million passages they are the largest files (docs/scaling.md).
+VIEW_DTYPE = np.float16
+
 
 def write_npy_blocks(path: Path, blocks: Iterable[np.ndarray], rows: int, dims: int,
                      dtype: type[np.floating] = np.float32) -> None:

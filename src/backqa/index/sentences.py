@@ -17,10 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from backqa.index.layout import VersionFiles
-from backqa.index.npy import write_npy_blocks
+from backqa.index.npy import VIEW_DTYPE, write_npy_blocks
 from backqa.index.vectors import row_blocks
-
-STORED_DTYPE = np.float16
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def save_sentence_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray
     larger than memory) and each passage's offset into them."""
     files = VersionFiles(folder)
     write_npy_blocks(files.sentences, row_blocks(vectors), vectors.shape[0], vectors.shape[1],
-                     dtype=STORED_DTYPE)
+                     dtype=VIEW_DTYPE)
     np.save(files.sentence_offsets, np.asarray(offsets, dtype=np.int64))
 
 
