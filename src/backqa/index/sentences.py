@@ -36,7 +36,7 @@ class SentenceVectors:
             return best
         before = np.cumsum(counts) - counts  # where each row's sentences start in `picks`
         picks = np.arange(total) + np.repeat(starts - before, counts)
-        sims = self.vectors[picks].astype(np.float32) @ question.astype(np.float32)
+        sims = self.vectors[picks].astype(np.float32, copy=False) @ question.astype(np.float32)
         has = counts > 0
         best[has] = np.maximum.reduceat(sims, before[has])
         return best

@@ -74,14 +74,13 @@ def view_blocks(vectors: np.ndarray, counts: np.ndarray | None = None, seed: int
     """Unit vectors near each passage's own, as ingest's other views of a passage are:
     `counts[i]` of them for passage i (its sentences), or one each (its text alone); a block
     of passages at a time, deterministic per seed."""
-    from backqa.index.vectors import release_pages
+    from backqa.index.vectors import row_blocks
 
     rng = np.random.default_rng(seed)
-    for start in range(0, vectors.shape[0], block):
-        own = np.array(vectors[start : start + block], dtype=np.float32)  # a copy to change
-        release_pages(vectors)
-        if counts is not None:
-            own = np.repeat(own, counts[start : start + block], axis=0)
+    for start, rows in zip(range(0, vectors.shape[0], block), row_blocks(vectors, block),
+                           strict=True):
+        own = rows.copy() if counts is None else np.repeat(rows, counts[start : start + block],
+                                                           axis=0)
         own += rng.standard_normal(own.shape, dtype=np.float32) * noise
         own /= np.linalg.norm(own, axis=1, keepdims=True)
         yield own
