@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backqa.index.sentences import SentenceVectors, load_sentence_vectors, save_sentence_vectors
+from backqa.index.sentences import (
+    SentenceVectors,
+    embedded_spans,
+    load_sentence_vectors,
+    save_sentence_vectors,
+)
 
 
 def unit(*values: float) -> np.ndarray:
@@ -21,6 +26,20 @@ def test_best_is_each_passages_closest_sentence() -> None:
     sentences = SentenceVectors(vectors, offsets)
     best = sentences.best(np.array([2, 0, 1]), unit(0, 1))
     assert best == pytest.approx([float(unit(1, 1)[1]), 1.0, -1.0])
+
+
+def test_cosines_are_one_passages_sentences_in_order() -> None:
+    sentences = SentenceVectors(np.vstack([unit(1, 0), unit(0, 1), unit(1, 1)]),
+                                np.array([0, 2, 2, 3]))
+    assert sentences.cosines(0, unit(0, 1)) == pytest.approx([0.0, 1.0])
+    assert sentences.cosines(1, unit(0, 1)).shape == (0,)
+    assert sentences.cosines(2, unit(1, 0)) == pytest.approx([float(unit(1, 1)[0])])
+
+
+def test_embedded_spans_skip_sentences_too_short_to_mean_much() -> None:
+    text = "Rest for two days. Ok. Then run easy."
+    assert [text[a:b] for a, b in embedded_spans(text)] == ["Rest for two days.",
+                                                             "Then run easy."]
 
 
 def test_saved_vectors_load_and_must_fit_the_passages(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backqa.index.sentences import embedded_spans
 from backqa.search.highlight import Highlighter, sentence_spans
 
 TEXT = ("Rest is crucial. Avoid running until the pain subsides.\n"
@@ -59,3 +61,30 @@ def test_highlight_all_answers_as_one_at_a_time_and_its_cache_stays_bounded() ->
         assert small.highlight_all("ice packs and back pain prevention", texts) == one_at_a_time
         assert len(small._sentences) <= 2
     assert small.highlight_all("the and of", texts) == [None] * len(texts)
+
+
+def test_with_sentence_cosines_the_sentence_closest_in_meaning_wins() -> None:
+    # TEXT's sentences with a vector: "Rest is crucial.", "Avoid running ...", "Apply ice ...",
+    # "This helps reduce inflammation."
+    assert len(embedded_spans(TEXT)) == 4
+    cosines = np.array([0.1, 0.8, 0.2, 0.1], dtype=np.float32)  # 0.8 > 0.2 + 0.5 x 1
+    found = Highlighter().highlight("should I put ice packs on it?", TEXT, cosines)
+    assert found is not None and found.text.startswith("Avoid running")
+    assert TEXT[found.start:found.end] == found.text
+    # no shared term at all: still the closest sentence, not None
+    found = Highlighter().highlight("sourdough bread", TEXT, cosines)
+    assert found is not None and found.text.startswith("Avoid running")
+
+
+def test_shared_terms_tip_a_near_tie_in_meaning() -> None:
+    cosines = np.array([0.1, 0.42, 0.4, 0.1], dtype=np.float32)
+    found = Highlighter().highlight("should I put ice packs on it?", TEXT, cosines)
+    assert found is not None and found.text.startswith("Apply ice packs")
+
+
+def test_cosines_that_do_not_fit_the_sentences_fall_back_to_terms() -> None:
+    found = Highlighter().highlight("should I put ice packs on it?", TEXT,
+                                    np.array([0.9, 0.1], dtype=np.float32))
+    assert found is not None and found.text.startswith("Apply ice packs")
+    assert Highlighter().highlight_all("ice packs", [TEXT, TEXT], [None, None]) == \
+        Highlighter().highlight_all("ice packs", [TEXT, TEXT])

@@ -106,6 +106,19 @@ def test_words_read_before_the_first_answer() -> None:
     assert judge.words_read(q, [], []) == math.inf
 
 
+def test_highlight_answers_looks_at_the_first_answering_result() -> None:
+    q = question(Evidence(2, ("use ice packs",)), Evidence(1, ("rest",)))
+    judge = EvidenceJudge()
+    first = "Get some rest after the run."
+    answer = "Pain is common. Use ice packs twice a day. Then stretch gently every morning."
+    sentence = answer.index("Use"), answer.index("day.") + 4
+    other = answer.index("Then"), len(answer)
+    assert judge.highlight_answers(q, [first, answer], [(0, 4), sentence]) is True
+    assert judge.highlight_answers(q, [first, answer, answer], [None, other, sentence]) is False
+    assert judge.highlight_answers(q, [answer], [None]) is False
+    assert judge.highlight_answers(q, [first], [(0, 4)]) is None  # nothing answers
+
+
 def test_read_queries_and_qrels(tmp_path: Path) -> None:
     queries = tmp_path / "queries.jsonl"
     queries.write_text('{"_id": "1", "text": "a claim"}\n\n{"_id": 2, "text": "b"}\n')
@@ -226,10 +239,11 @@ def test_reports_pool_their_questions() -> None:
         return QueryScore(value, value, value, value, value, value)
 
     a = ModeReport("final", {"q1": score(1.0)}, [1.0, 2.0], off_topic=1, no_match_on_topic=0,
-                   no_match_off_topic=1, duplicate_pairs=1, words_read=[10.0])
+                   no_match_off_topic=1, duplicate_pairs=1, words_read=[10.0],
+                   highlight_answers=[True])
     b = ModeReport("final", {"q2": score(0.0), "q3": score(0.5)}, [3.0, 4.0, 5.0],
                    off_topic=0, no_match_on_topic=1, no_match_off_topic=0,
-                   words_read=[20.0, math.inf])
+                   words_read=[20.0, math.inf], highlight_answers=[False, True, True])
     pooled = ModeReport.pooled([a, b])
     assert pooled.queries == 3 and pooled.means["ndcg10"] == pytest.approx(0.5)
     assert (pooled.off_topic, pooled.no_match_on_topic, pooled.no_match_off_topic) == (1, 1, 1)
@@ -237,6 +251,9 @@ def test_reports_pool_their_questions() -> None:
     assert pooled.latency()["median_ms"] == 3.0
     assert pooled.to_dict()["words_read_before_answer"] == {"median": 20.0, "answered": 2,
                                                             "questions": 3}
+    assert pooled.highlight_share() == 0.75
+    assert pooled.to_dict()["highlight_shows_answer"] == {"share": 0.75, "shown": 3,
+                                                          "answered": 4}
     other = ModeReport("bm25", {"q1": score(1.0)}, [1.0])
     assert ModeReport.pooled([other, other]).no_match_on_topic is None
     sets = SetReport.pooled("pooled", [SetReport("a", True, 2, [a]), SetReport("b", True, 2, [b])])

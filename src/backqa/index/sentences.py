@@ -19,6 +19,16 @@ import numpy as np
 from backqa.index.layout import VersionFiles
 from backqa.index.npy import VIEW_DTYPE, write_npy_blocks
 from backqa.index.vectors import row_blocks
+from backqa.text.sentences import sentence_spans
+
+MIN_SENTENCE_WORDS = 3  # shorter sentences ("Ok.", "Stop.") get no vector
+
+
+def embedded_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a passage's `text` that have a vector, as (start, end) offsets in the
+    order of their vectors: ingest embeds these, and search reads their cosines back."""
+    return [(a, b) for a, b in sentence_spans(text)
+            if len(text[a:b].split()) >= MIN_SENTENCE_WORDS]
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ class SentenceVectors:
         has = counts > 0
         best[has] = np.maximum.reduceat(sims, before[has])
         return best
+
+    def cosines(self, row: int, question: np.ndarray) -> np.ndarray:
+        """The cosine of each of passage `row`'s sentences (`embedded_spans` order) with the
+        question."""
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        return self.vectors[start:end].astype(np.float32, copy=False) @ question.astype(np.float32)
 
 
 def save_sentence_vectors(folder: Path, vectors: np.ndarray, offsets: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """The views of a passage that ingest embeds besides the passage itself, each as a text of
 its own.
 
-- each of its sentences of `MIN_SENTENCE_WORDS` or more, in context: the best-sentence signal
+- each of its sentences (`index.sentences.embedded_spans`), in context: the best-sentence signal
   of search, which finds the one focused sentence a long passage holds. Each is embedded as
   the context line (title and headings), a newline and the sentence (`sentence_texts`).
   Pooling them from the passage's own forward pass instead was measured worse on the
@@ -19,9 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backqa.documents import Passage
-from backqa.text.sentences import sentence_spans
-
-MIN_SENTENCE_WORDS = 3
+from backqa.index.sentences import embedded_spans
 
 Span = tuple[int, int]  # (start, end) character offsets
 
@@ -32,7 +30,7 @@ class PassageViews:
 
     text: str  # the passage's embed text: the context line, a newline, the passage text
     context: Span  # the context line (title and headings)
-    sentences: tuple[Span, ...]  # its sentences of MIN_SENTENCE_WORDS words or more
+    sentences: tuple[Span, ...]  # its sentences that get a vector (`embedded_spans`)
 
 
 def passage_views(passage: Passage) -> PassageViews:
@@ -41,8 +39,7 @@ def passage_views(passage: Passage) -> PassageViews:
     body_start = text.index("\n") + 1 if "\n" in text else 0
     found = text.find(passage.text, body_start)
     offset = found if found >= 0 else body_start
-    sentences = tuple((offset + a, offset + b) for a, b in sentence_spans(passage.text)
-                      if len(passage.text[a:b].split()) >= MIN_SENTENCE_WORDS)
+    sentences = tuple((offset + a, offset + b) for a, b in embedded_spans(passage.text))
     return PassageViews(text, (0, max(body_start - 1, 0)), sentences)
 
 

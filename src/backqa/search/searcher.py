@@ -118,7 +118,7 @@ class Searcher:
         named = {s for ids in agreeing for s in ids or ()}
         sources = self.index.store.sources_by_ids(
             list({passages[c.row].source_id for c in chosen} | named))
-        lights = self.highlighter.highlight_all(text, [passages[c.row].text for c in chosen])
+        lights = self.highlights(text, vector, chosen, passages)
         results = [self.result(rank, c, passages[c.row], sources[passages[c.row].source_id],
                                light, ids)
                    for rank, (c, light, ids) in enumerate(zip(chosen, lights, agreeing,
@@ -133,6 +133,16 @@ class Searcher:
     def rank(self, text: str, vector: np.ndarray, depth: int) -> list[Candidate]:
         """The fused candidates, best first (see `ranking.HybridRanker`)."""
         return self.ranker.rank(text, vector, depth)
+
+    def highlights(self, text: str, vector: np.ndarray, chosen: list[Candidate],
+                   passages: dict[int, StoredPassage]) -> list[Highlight | None]:
+        """Each chosen passage's best sentence, read by meaning when the index has sentence
+        vectors (`highlight.Highlighter`)."""
+        sentences = self.ranker.sentences
+        cosines = None if sentences is None else [sentences.cosines(c.row, vector)
+                                                  for c in chosen]
+        return self.highlighter.highlight_all(text, [passages[c.row].text for c in chosen],
+                                              cosines)
 
     def evidence(self, text: str, candidates: list[Candidate]) -> Evidence:
         """What the library has on the question: its best cosine and its best term coverage."""

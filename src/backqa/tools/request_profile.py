@@ -123,8 +123,7 @@ class RequestProfiler:
         named = {i for ids in agreeing for i in ids or ()}
         sources = clock.run("sources", s.index.store.sources_by_ids,
                             list({passages[c.row].source_id for c in chosen} | named))
-        lights = clock.run("highlight", s.highlighter.highlight_all, text,
-                           [passages[c.row].text for c in chosen])
+        lights = clock.run("highlight", s.highlights, text, vector, chosen, passages)
         results = clock.run("results", lambda: [
             s.result(rank, c, passages[c.row], sources[passages[c.row].source_id], light, ids)
             for rank, (c, light, ids) in enumerate(zip(chosen, lights, agreeing, strict=True),

@@ -133,6 +133,9 @@ class Evaluator:
             score = replace(score, recall100=self.judge.score(question, deep.texts).recall100)
             report.words_read.append(self.judge.words_read(question, ranking.texts,
                                                            ranking.highlights))
+            shown = self.judge.highlight_answers(question, ranking.texts, ranking.highlights)
+            if shown is not None:
+                report.highlight_answers.append(shown)
         report.scores[question.id] = score
         report.duplicate_pairs += self.duplicate_pairs(ranking, DUPLICATES_TOP)
 

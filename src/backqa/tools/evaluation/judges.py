@@ -105,3 +105,12 @@ class EvidenceJudge:
                 return float(read + word_count(text[:span[1]]))
             return float(read + word_count(text))
         return math.inf
+
+    def highlight_answers(self, question: JudgedQuestion, texts: Sequence[str],
+                          highlights: Sequence[tuple[int, int] | None]) -> bool | None:
+        """Whether the first result showing a grade-2 item has it in its highlighted sentence;
+        None when no result shows one."""
+        for text, span in zip(texts, highlights, strict=True):
+            if self.answers(question, text):
+                return span is not None and self.answers(question, text[span[0]:span[1]])
+        return None

@@ -24,7 +24,9 @@ class ModeReport:
     `scores`: per judged (on-topic) question; `ms`: per question, embedding and ranking
     together; `embed_ms`: the embedding part (empty for `final`, whose search embeds inside).
     The no-match counts are None for modes that make no no-match decision. `words_read`: per
-    on-topic question, the words read before the first answer (final mode, judged set)."""
+    on-topic question, the words read before the first answer (final mode, judged set);
+    `highlight_answers`: per on-topic question answered in the results, whether the first
+    answering result's highlighted sentence shows the answer."""
 
     mode: str
     scores: dict[str, QueryScore]
@@ -35,6 +37,7 @@ class ModeReport:
     no_match_off_topic: int | None = None
     duplicate_pairs: int = 0
     words_read: list[float] = field(default_factory=list)
+    highlight_answers: list[bool] = field(default_factory=list)
 
     @property
     def queries(self) -> int:
@@ -63,6 +66,11 @@ class ModeReport:
         answer in the results shown); None when not measured."""
         return float(np.median(self.words_read)) if self.words_read else None
 
+    def highlight_share(self) -> float | None:
+        """Share of the answered questions whose first answer's highlight shows it."""
+        shown = self.highlight_answers
+        return sum(shown) / len(shown) if shown else None
+
     def to_dict(self) -> dict[str, object]:
         words = self.words_read_median()
         return {
@@ -78,6 +86,10 @@ class ModeReport:
                 "median": None if math.isinf(words) else round(words, 1),
                 "answered": sum(1 for w in self.words_read if not math.isinf(w)),
                 "questions": len(self.words_read)},
+            "highlight_shows_answer": None if not self.highlight_answers else {
+                "share": round(self.highlight_share() or 0.0, 4),
+                "shown": sum(self.highlight_answers),
+                "answered": len(self.highlight_answers)},
         }
 
     @classmethod
@@ -95,7 +107,8 @@ class ModeReport:
                    total([r.no_match_on_topic for r in reports]),
                    total([r.no_match_off_topic for r in reports]),
                    sum(r.duplicate_pairs for r in reports),
-                   [x for r in reports for x in r.words_read])
+                   [x for r in reports for x in r.words_read],
+                   [x for r in reports for x in r.highlight_answers])
 
 
 @dataclass
@@ -128,7 +141,7 @@ class SetReport:
         head = f"{'mode':32s}" + "".join(f"{METRIC_LABELS[m]:>8s}" for m in metrics)
         head += f"{'dup@5':>6s}{'off->nm':>8s}{'on->nm':>7s}" if self.judged else \
             f"{'no match':>9s}"
-        head += f"{'words':>6s}" if self.judged else ""
+        head += f"{'words':>6s}{'hl':>6s}" if self.judged else ""
         head += f"{'ms p50':>9s}{'ms p99':>9s}"
         lines = [title, head, "-" * len(head)]
         for r in self.modes:
@@ -141,6 +154,8 @@ class SetReport:
                 words = r.words_read_median()
                 row += f"{r.duplicate_pairs:6d}{off:>8s}{on:>7s}"
                 row += f"{'n/a' if words is None else format(words, '.0f'):>6s}"
+                shown = r.highlight_share()
+                row += f"{'n/a' if shown is None else format(shown, '.2f'):>6s}"
             else:
                 refused = "n/a" if r.no_match_on_topic is None else str(r.no_match_on_topic)
                 row += f"{refused:>9s}"
@@ -149,5 +164,6 @@ class SetReport:
             lines.append(row)
         lines.append(
             "ms: per question, embedding + ranking (final: the whole `Searcher.search` call)"
-            + ("; words: median words read before the first answer" if self.judged else ""))
+            + ("; words: median words read before the first answer; hl: share of the answered "
+               "questions whose first answer's highlight shows it" if self.judged else ""))
         return "\n".join(lines)
