@@ -36,6 +36,7 @@ from backqa.search.query import normalize_query
 from backqa.search.ranking import HybridRanker
 from backqa.search.response import Notice, NoticePassage, SearchResponse, SearchResult, SourceRef
 from backqa.search.spelling import SpellingCorrector
+from backqa.search.threads import limit_blas_threads
 
 FACET_DEPTH = 30  # topic_counts: over this many best distinct candidates
 NOTICE_PASSAGES = 3  # "when to see a doctor" passages attached to a notice
@@ -47,6 +48,7 @@ class Searcher:
 
     def __init__(self, index: LoadedIndex, encoder: Encoder, depth: int = 100,
                  config: RankingConfig | None = None) -> None:
+        limit_blas_threads()  # one thread per request's products (search/threads.py)
         self.index = index
         self.encoder = encoder
         self.config = config or RankingConfig(depth=depth)
