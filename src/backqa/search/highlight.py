@@ -79,11 +79,13 @@ class Highlighter:
         embedded = [s for s in self._scored_sentences(text) if s[4]]
         if not embedded or len(embedded) != len(cosines):
             return None
-        lexical = np.array([sum(self.idf(t) for t in terms & words) / penalty
-                            for _, _, words, penalty, _ in embedded], dtype=np.float32)
-        if lexical.max() > 0:
-            lexical /= lexical.max()
-        best = int(np.argmax(np.asarray(cosines, dtype=np.float32) + LEXICAL_WEIGHT * lexical))
+        # Plain Python: a passage has a handful of sentences, too few for numpy to pay.
+        lexical = [sum(self.idf(t) for t in terms & words) / penalty
+                   for _, _, words, penalty, _ in embedded]
+        top = max(lexical)
+        scale = LEXICAL_WEIGHT / top if top > 0 else 0.0
+        meaning = cosines.tolist()
+        best = max(range(len(embedded)), key=lambda i: meaning[i] + scale * lexical[i])
         start, end = embedded[best][0], embedded[best][1]
         return Highlight(text[start:end], start, end)
 
