@@ -24,11 +24,15 @@ from backqa.text.sentences import sentence_spans
 MIN_SENTENCE_WORDS = 3  # shorter sentences ("Ok.", "Stop.") get no vector
 
 
+def has_vector(sentence: str) -> bool:
+    """Whether ingest embeds this sentence of a passage (long enough to mean something)."""
+    return len(sentence.split()) >= MIN_SENTENCE_WORDS
+
+
 def embedded_spans(text: str) -> list[tuple[int, int]]:
     """The sentences of a passage's `text` that have a vector, as (start, end) offsets in the
     order of their vectors: ingest embeds these, and search reads their cosines back."""
-    return [(a, b) for a, b in sentence_spans(text)
-            if len(text[a:b].split()) >= MIN_SENTENCE_WORDS]
+    return [(a, b) for a, b in sentence_spans(text) if has_vector(text[a:b])]
 
 
 @dataclass(frozen=True)
