@@ -38,8 +38,8 @@ TUNING_FLOOR = {"ndcg10": 0.62, "mrr10": 0.68, "success1": 0.57, "recall5": 0.57
                 "recall10": 0.71, "recall100": 0.96}
 TUNING_WORDS_READ_MAX = 75
 # The first answering result's highlight shows the answer (sentence vectors read by meaning,
-# 2026-12-03): 97 of 135 answered tuning questions with the ONNX encoder (0.72); 86 (0.64) when
-# highlights went by shared terms alone.
+# 2026-12-03): 97 of 135 answered tuning questions (0.72) with the ONNX encoder and with the
+# PyTorch one this fixture uses; 86 (0.64) when highlights went by shared terms alone.
 TUNING_HIGHLIGHT_SHOWS_MIN = 0.69
 # SciFact test (300 claims), final row, measured by this file's slow test on the index its
 # `scifact_index` fixture builds with the current code (`.venv/bin/pytest
